@@ -1,0 +1,69 @@
+# `make run` and `make test` do all their own set-up; `make help` lists every target.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app network
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PO_FILES := $(wildcard network/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+VENDOR := static/vendor/socket.io.min.js
+
+.DEFAULT_GOAL := help
+.PHONY: help run test setup lint format check-migrations i18n-extract i18n-update clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[postgres,redis,test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+$(VENDOR): node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map static/vendor/
+
+%.mo: %.po $(BIN)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ >/dev/null
+
+setup: $(BIN)/.installed $(VENDOR) $(MO_FILES) ## Install Python and npm dependencies, compile translations
+
+run: setup ## Serve the community on http://$(HOST):$(PORT)/ (creates the secret and database on first run)
+	$(FLASK) gen-secret --if-missing
+	$(FLASK) db upgrade
+	$(FLASK) serve --host $(HOST) --port $(PORT)
+
+lint: $(BIN)/.installed ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed ## Reformat the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-migrations: $(BIN)/.installed ## Fail when the models and the migrations disagree (flask db check)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  NETWORK_INSTANCE_PATH=$$tmp NETWORK_DATABASE_URL=sqlite:///$$tmp/check.sqlite $(FLASK) db upgrade && \
+	  NETWORK_INSTANCE_PATH=$$tmp NETWORK_DATABASE_URL=sqlite:///$$tmp/check.sqlite $(FLASK) db check
+
+test: setup lint check-migrations ## Lint, check migrations and run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+i18n-extract: $(BIN)/.installed ## Collect translatable strings into network/translations/messages.pot
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs='.* node_modules' -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	  --no-location --sort-output --omit-header -o network/translations/messages.pot .
+
+i18n-update: i18n-extract ## Merge new strings into the Russian catalogue (then translate them)
+	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i network/translations/messages.pot -d network/translations
+
+clean: ## Remove the virtualenv, npm packages and build output (keeps instance/)
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache
+	find . -name '*.mo' -delete
