@@ -1,0 +1,115 @@
+"""Operator commands: `flask --app network <command>`."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from network.config import secret_problem
+from network.serving import problems_before_serving
+
+_SECRET_LINE = re.compile(r"^SECRET_KEY\s*=.*$", re.MULTILINE)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(gen_secret)
+    app.cli.add_command(serve)
+    app.cli.add_command(set_community)
+
+
+@click.command("gen-secret")
+@with_appcontext
+@click.option("--if-missing", is_flag=True, help="Keep a secret that is already fit to use.")
+@click.option(
+    "--force", is_flag=True, help="Replace a secret that is fit to use (signs everyone out)."
+)
+def gen_secret(if_missing: bool, force: bool) -> None:
+    """Write a new random SECRET_KEY into instance/config.py."""
+    path = Path(current_app.instance_path) / "config.py"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    match = _SECRET_LINE.search(text)
+    current = _literal_secret(match.group(0)) if match else None
+    if match and secret_problem(current) is None and not force:
+        if if_missing:
+            click.echo(f"{path} already has a secret key; kept it.")
+            return
+        raise click.ClickException(
+            f"{path} already has a secret key. Replacing it signs everybody out; "
+            "pass --force to do it anyway."
+        )
+    line = f"SECRET_KEY = {secrets.token_urlsafe(48)!r}"
+    if match:
+        text = text[: match.start()] + line + text[match.end() :]
+    else:
+        header = "" if text else "# The operator's configuration; keep it out of version control.\n"
+        text = header + text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
+    click.echo(f"Wrote a new secret key to {path}.")
+
+
+def _literal_secret(line: str) -> str | None:
+    """The string on a `SECRET_KEY = '...'` line, or None when it is not a plain literal."""
+    try:
+        value = ast.literal_eval(line.split("=", 1)[1].strip())
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+def serve(host: str, port: int) -> None:
+    """Serve with the Socket.IO-aware development server (production: gunicorn)."""
+    from network.extensions import socketio
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    problems = problems_before_serving(app)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    public = app.config["PUBLIC_URL"] or f"http://{host}:{port}"
+    click.echo(f"Serving the community at {public}/ (Ctrl+C to stop)")
+    # Flask ignores app.run() under its CLI unless told that this call is meant.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    socketio.run(
+        app,
+        host=host,
+        port=port,
+        debug=app.debug,
+        use_reloader=False,
+        allow_unsafe_werkzeug=True,
+        log_output=False,
+    )
+
+
+@click.command("set-community")
+@with_appcontext
+@click.option("--name", help="The community's name, shown in the header and titles.")
+@click.option("--tagline", help="One sentence under the name on the front page.")
+def set_community(name: str | None, tagline: str | None) -> None:
+    """Set the community's name and tagline."""
+    from network.community.service import SettingError, set_value
+
+    if name is None and tagline is None:
+        raise click.UsageError("give --name, --tagline or both")
+    try:
+        if name is not None:
+            set_value("name", name)
+        if tagline is not None:
+            set_value("tagline", tagline)
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("Saved.")

@@ -1,0 +1,1 @@
+"""The community itself: its name, tagline and the settings admins change."""

@@ -1,0 +1,262 @@
+"""Configuration: one table of settings, loaded in a fixed order.
+
+Order (later wins): the defaults below, then ``instance/config.py``, then
+``NETWORK_*`` environment variables parsed with each setting's declared type,
+then the mapping a test passes to ``create_app``.  Values derived from other
+settings (cookie security, the upload cap in bytes) are computed last so that
+every source can change their inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: the repository root: templates/, static/, migrations/ and instance/ live here
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_SECRET = "change-me-to-the-output-of-flask-gen-secret"  # noqa: S105 (a known-bad value)
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be parsed as its declared type."""
+
+
+def _parse_str(raw: str) -> str:
+    return raw
+
+
+def _parse_int(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"expected a whole number, got {raw!r}") from None
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"expected true or false, got {raw!r}")
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise ConfigError(f"expected one of {', '.join(allowed)}, got {raw!r}")
+        return value
+
+    parse.__name__ = "one of: " + ", ".join(allowed)
+    return parse
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # the Flask config key
+    env: str  # the environment variable that sets it
+    parse: Callable[[str], Any]
+    default: Any
+    meaning: str
+
+    @property
+    def type_name(self) -> str:
+        names = {_parse_str: "string", _parse_int: "integer", _parse_bool: "boolean"}
+        return names.get(self.parse, self.parse.__name__)
+
+
+# The one table of settings.  docs/configuration.md and README.md show it; a test
+# keeps them in step.
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "SECRET_KEY",
+        "NETWORK_SECRET_KEY",
+        _parse_str,
+        None,
+        "Signs sessions and tokens. At least 32 characters; `flask --app network gen-secret` "
+        "writes one into instance/config.py. The server refuses to start without it.",
+    ),
+    Setting(
+        "SQLALCHEMY_DATABASE_URI",
+        "NETWORK_DATABASE_URL",
+        _parse_str,
+        None,
+        "Database URL. Unset: SQLite file network.sqlite in the instance folder. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/name.",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        "NETWORK_INSTANCE_PATH",
+        _parse_str,
+        None,
+        "Folder for config.py, the SQLite database and uploads. Unset: instance/ in the "
+        "checkout. A relative path is taken from the current directory.",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        "NETWORK_PUBLIC_URL",
+        _parse_str,
+        None,
+        "The address people use, e.g. https://community.example.com. Unset: URLs come from "
+        "each request and Socket.IO accepts the same origin only. https turns on Secure "
+        "cookies and HSTS.",
+    ),
+    Setting(
+        "REDIS_URL",
+        "NETWORK_REDIS_URL",
+        _parse_str,
+        None,
+        "Redis for several processes: the Socket.IO message queue and the rate-limit store. "
+        "Unset: both live in the process.",
+    ),
+    Setting(
+        "LOG_LEVEL",
+        "NETWORK_LOG_LEVEL",
+        _choice("debug", "info", "warning", "error"),
+        "info",
+        "How much the server logs.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        "NETWORK_TRUSTED_PROXIES",
+        _parse_int,
+        0,
+        "How many reverse proxies (nginx) stand in front of the server; their "
+        "X-Forwarded-For/-Proto headers are trusted, nobody else's.",
+    ),
+    Setting(
+        "SMTP_HOST",
+        "NETWORK_SMTP_HOST",
+        _parse_str,
+        None,
+        "Mail server. Unset: mail is not sent and links meant for mail go to the server log.",
+    ),
+    Setting("SMTP_PORT", "NETWORK_SMTP_PORT", _parse_int, 587, "Mail server port."),
+    Setting("SMTP_USER", "NETWORK_SMTP_USER", _parse_str, None, "Mail server user name."),
+    Setting("SMTP_PASSWORD", "NETWORK_SMTP_PASSWORD", _parse_str, None, "Mail server password."),
+    Setting(
+        "SMTP_FROM",
+        "NETWORK_SMTP_FROM",
+        _parse_str,
+        None,
+        "Sender address of the community's mail.",
+    ),
+    Setting(
+        "SMTP_SECURITY",
+        "NETWORK_SMTP_SECURITY",
+        _choice("none", "starttls", "ssl"),
+        "starttls",
+        "How mail is encrypted on the way to the mail server.",
+    ),
+    Setting(
+        "UPLOAD_MAX_MB",
+        "NETWORK_UPLOAD_MAX_MB",
+        _parse_int,
+        10,
+        "Largest accepted request body and upload, in megabytes; larger ones get 413.",
+    ),
+    Setting(
+        "SOCKETIO_ASYNC_MODE",
+        "NETWORK_ASYNC_MODE",
+        _choice("threading", "gevent"),
+        "threading",
+        "Socket.IO server mode: threading (gthread workers) or gevent.",
+    ),
+    Setting(
+        "DEBUG",
+        "NETWORK_DEBUG",
+        _parse_bool,
+        False,
+        "Development mode: tracebacks in the browser. Never in production.",
+    ),
+)
+
+SETTINGS_BY_ENV = {setting.env: setting for setting in SETTINGS}
+
+
+def defaults() -> dict[str, Any]:
+    """Fixed defaults that are not in the operator's table (framework switches)."""
+    return {
+        **{setting.key: setting.default for setting in SETTINGS},
+        "TESTING": False,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # SEC-06: cookies
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
+        "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # CSRF tokens live as long as the session, so a long draft still posts
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": True,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": ("en", "ru"),
+        "SOCKETIO_MAX_PAYLOAD": 64 * 1024,
+        "JSON_SORT_KEYS": False,
+    }
+
+
+def instance_path_from(environ: Mapping[str, str], test_config: Mapping[str, Any] | None) -> str:
+    """The absolute instance folder; it must be known before the app exists."""
+    raw = (test_config or {}).get("INSTANCE_PATH") or environ.get("NETWORK_INSTANCE_PATH")
+    path = Path(raw) if raw else PROJECT_ROOT / "instance"
+    return str(path.resolve())
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """NETWORK_* variables, each parsed with its declared type (never JSON-guessed)."""
+    values: dict[str, Any] = {}
+    for name, raw in environ.items():
+        setting = SETTINGS_BY_ENV.get(name)
+        if setting is None:
+            continue
+        try:
+            values[setting.key] = setting.parse(raw)
+        except ConfigError as error:
+            raise ConfigError(f"{name}: {error}") from None
+    return values
+
+
+def finish(config: dict[str, Any], instance_path: str) -> None:
+    """Fill values that follow from others, after every source has spoken."""
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(instance_path) / "network.sqlite"
+        )
+    config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["INSTANCE_PATH"] = instance_path
+    public_url = (config.get("PUBLIC_URL") or "").rstrip("/") or None
+    config["PUBLIC_URL"] = public_url
+    secure = bool(public_url and public_url.startswith("https://"))
+    config["SESSION_COOKIE_SECURE"] = secure
+    config["REMEMBER_COOKIE_SECURE"] = secure
+    if public_url:
+        config["PREFERRED_URL_SCHEME"] = "https" if secure else "http"
+    config["MAX_CONTENT_LENGTH"] = int(config["UPLOAD_MAX_MB"]) * 1024 * 1024
+    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+
+
+def normalize_database_url(url: str) -> str:
+    """Send every PostgreSQL URL to psycopg 3, whatever the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_problem(secret: str | None) -> str | None:
+    """Why a secret key is unfit to serve with, or None when it is fit (SEC-42)."""
+    if not secret:
+        return "no secret key is set"
+    if secret == EXAMPLE_SECRET:
+        return "the secret key is the example value"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"the secret key is shorter than {MIN_SECRET_LENGTH} characters"
+    return None

@@ -1,0 +1,137 @@
+"""Error answers: friendly pages for people, JSON for the API, nothing internal (SEC-43)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from network.extensions import limiter
+from network.logs import get_logger
+
+log = get_logger("errors")
+
+# Title and explanation per status, in the visitor's language.
+MESSAGES: dict[int, tuple[Any, Any]] = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+    401: (_l("Sign in needed"), _l("Please sign in to see this page.")),
+    403: (_l("Not allowed"), _l("You can see this, but you are not allowed to do that.")),
+    404: (_l("Page not found"), _l("There is nothing here, or it is not visible to you.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Changed meanwhile"), _l("Someone changed this while you were working on it.")),
+    413: (_l("Too large"), _l("What you sent is larger than this community accepts.")),
+    422: (_l("Please check the form"), _l("Some of what you sent is not valid.")),
+    429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
+    500: (_l("Something went wrong"), _l("We could not finish your request. Please try again.")),
+}
+CSRF_MESSAGE = _l("This form expired. Please go back, reload the page and send it again.")
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def rerenders_form_on_csrf_error(view: View) -> View:
+    """Mark a form view that shows its own form again when the CSRF token fails.
+
+    The view's FlaskForm fails validation on the same token, so the person sees
+    their text again with a note instead of losing it to an error page (SEC-06).
+    """
+    view.rerenders_form_on_csrf_error = True  # type: ignore[attr-defined]
+    return view
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: Any = None, code: str | None = None) -> Response:
+    title, explanation = MESSAGES.get(status, MESSAGES[500])
+    if wants_json():
+        body = {"error": {"code": code or _json_code(status), "message": str(message or title)}}
+        response = jsonify(body)
+    else:
+        html = render_template(
+            "errors/error.html",
+            status=status,
+            title=title,
+            explanation=message or explanation,
+            request_id=g.get("request_id"),
+        )
+        response = Response(html, mimetype="text/html")
+    response.status_code = status
+    return response
+
+
+def _json_code(status: int) -> str:
+    names = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        422: "invalid",
+        429: "rate_limited",
+        500: "server_error",
+    }
+    return names.get(status, "error")
+
+
+def _handle_http(error: HTTPException) -> Response:
+    status = error.code or 500
+    message = _wait_message() if status == 429 else None
+    response = error_response(status if status in MESSAGES else 500, message)
+    if status not in MESSAGES:
+        response.status_code = status
+    # Keep what werkzeug/limiter put on the error (Allow, Retry-After, ...)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def _wait_message() -> str | None:
+    """How long a rate-limited person should wait, in their language's plural form."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    seconds = max(1, int(current.reset_at - time.time()))
+    return ngettext(
+        "Please wait %(num)d second before trying again.",
+        "Please wait %(num)d seconds before trying again.",
+        seconds,
+    )
+
+
+def _handle_csrf(error: CSRFError) -> Response | Any:
+    view = request.endpoint and _view_for(request.endpoint)
+    if view is not None and getattr(view, "rerenders_form_on_csrf_error", False):
+        g.csrf_failed = True
+        return view(**(request.view_args or {}))
+    log.info("CSRF refused on %s: %s", request.path, error.description)
+    return error_response(400, CSRF_MESSAGE, code="csrf_failed")
+
+
+def _view_for(endpoint: str) -> Callable[..., Any] | None:
+    from flask import current_app
+
+    return current_app.view_functions.get(endpoint)
+
+
+def _handle_unexpected(error: Exception) -> Response:
+    original = getattr(error, "original_exception", None) or error
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
+    return error_response(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(InternalServerError, _handle_unexpected)
+    app.register_error_handler(Exception, _handle_unexpected)

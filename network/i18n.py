@@ -1,0 +1,43 @@
+"""Languages: which one a request speaks, and the strings our JavaScript needs.
+
+English is the default and Russian is complete; a test fails when a string has
+no Russian translation.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
+
+from network.extensions import babel
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+
+# Strings shown by static/js: they reach the page as a JSON catalogue in the
+# layout, translated for the request's language.
+JS_MESSAGES = {
+    "dismiss": _l("Dismiss"),
+    "reconnecting": _l("Reconnecting…"),
+    "connection_restored": _l("Connection restored"),
+}
+
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The visitor's chosen language (cookie), else the browser's Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    best = request.accept_languages.best_match(languages)
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def js_catalogue() -> dict[str, str]:
+    return {key: str(text) for key, text in JS_MESSAGES.items()}
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)

@@ -1,0 +1,53 @@
+"""Logging: one line per event, with the request id, and no forged lines.
+
+User-controlled values can carry CR/LF; written raw they would let a visitor
+forge log lines, so the formatter escapes them (SEC-44).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, has_request_context
+
+LOGGER_NAME = "network"
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = getattr(g, "request_id", "-") if has_request_context() else "-"
+        return True
+
+
+class OneLineFormatter(logging.Formatter):
+    """Escapes CR and LF in the message; tracebacks keep their own lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_line_breaks(record.message)
+        return super().formatMessage(record)
+
+
+def escape_line_breaks(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+
+
+def init_app(app: Flask) -> None:
+    level = getattr(logging, app.config["LOG_LEVEL"].upper())
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        OneLineFormatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
+    handler.addFilter(RequestIdFilter())
+    for name in (LOGGER_NAME, app.logger.name):
+        logger = logging.getLogger(name)
+        # create_app() may run many times in one process (tests): one handler only
+        for old in [h for h in logger.handlers if isinstance(h.formatter, OneLineFormatter)]:
+            logger.removeHandler(old)
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+
+
+def get_logger(name: str) -> logging.Logger:
+    """A logger below the package's own, e.g. get_logger("security")."""
+    return logging.getLogger(f"{LOGGER_NAME}.{name}")

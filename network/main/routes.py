@@ -1,0 +1,54 @@
+"""HTTP routes of the front door."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, make_response, redirect, render_template
+from sqlalchemy import text
+
+from network.extensions import db
+from network.i18n import LANGUAGE_COOKIE
+from network.main.forms import LanguageForm
+from network.urls import safe_next
+
+blueprint = Blueprint("main", __name__)
+
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template("main/index.html")
+
+
+@blueprint.post("/language")
+def choose_language() -> Response:
+    """Remember a visitor's language in a cookie; members also store it (accounts)."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    response = make_response(redirect(safe_next(form.next.data)))
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        form.language.data,
+        max_age=LANGUAGE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=_secure_cookies(),
+    )
+    return response
+
+
+@blueprint.get("/healthz")
+def health() -> tuple[Response, int]:
+    """For load balancers and operators: the process answers and the database too."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure means "not healthy", whatever its kind
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok"), 200
+
+
+def _secure_cookies() -> bool:
+    from flask import current_app
+
+    return bool(current_app.config["SESSION_COOKIE_SECURE"])
