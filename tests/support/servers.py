@@ -1,0 +1,140 @@
+"""Real server processes for tests: gunicorn on a free port, with its own instance folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SERVER_SECRET = "server-test-secret-key-long-enough-to-serve-with"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def server_env(instance: Path, **overrides: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NETWORK_")}
+    env.update(
+        NETWORK_INSTANCE_PATH=str(instance),
+        NETWORK_SECRET_KEY=SERVER_SECRET,
+        NETWORK_LOG_LEVEL="info",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env
+
+
+def flask_command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `flask --app network ARGS` as an operator would, in a separate process."""
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "network", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def start_gunicorn(
+    env: dict[str, str], log_path: Path, *, threads: int = 20, wait: bool = True
+) -> Server:
+    port = free_port()
+    command = [
+        str(BIN / "gunicorn"),
+        "--worker-class",
+        "gthread",
+        "--workers",
+        "1",
+        "--threads",
+        str(threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--no-control-socket",
+        "--graceful-timeout",
+        "5",
+        "wsgi:app",
+    ]
+    log_file = log_path.open("wb")
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+    )
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, env=env)
+    if wait:
+        _wait_until_up(server)
+    return server
+
+
+def _wait_until_up(server: Server, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.process.returncode}:\n{server.log()}")
+        try:
+            if requests.get(server.url + "/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{server.log()}")
+
+
+@pytest.fixture
+def gunicorn_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start real gunicorn processes: `serve(**env)`; each gets a migrated SQLite database.
+
+    Pass NETWORK_* overrides as keyword arguments; `migrate=False` skips the
+    schema, `wait=False` returns before the server answers (to test refusals).
+    """
+    servers: list[Server] = []
+
+    def serve(*, migrate: bool = True, wait: bool = True, threads: int = 20, **overrides: str):
+        instance = tmp_path / f"instance-{len(servers)}"
+        instance.mkdir()
+        env = server_env(instance, **overrides)
+        if migrate:
+            result = flask_command(env, "db", "upgrade")
+            assert result.returncode == 0, result.stderr
+        server = start_gunicorn(env, instance / "gunicorn.log", threads=threads, wait=wait)
+        servers.append(server)
+        return server
+
+    yield serve
+    for server in servers:
+        server.stop()
