@@ -41,10 +41,15 @@ def configure_proxies(app: Flask) -> None:
 
 def configure_extensions(app: Flask) -> None:
     from network import database, models  # noqa: F401 (models register their tables)
-    from network.extensions import csrf, db, limiter, migrate, socketio
+    from network.accounts.sessions import load_member
+    from network.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
     database.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_member)
+    # Signing in again is asked for by our 401 handler, which keeps `next`.
+    login_manager.session_protection = "basic"
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -79,9 +84,13 @@ def configure_templates(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from network.accounts.routes import blueprint as accounts
+    from network.accounts.settings_routes import blueprint as settings
     from network.main.routes import blueprint as main
 
     app.register_blueprint(main)
+    app.register_blueprint(accounts)
+    app.register_blueprint(settings)
 
 
 def configure_errors(app: Flask) -> None:

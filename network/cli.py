@@ -14,12 +14,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from network.config import secret_problem
-from network.serving import problems_before_serving
+from network.serving import announce_first_admin, problems_before_serving
 
 _SECRET_LINE = re.compile(r"^SECRET_KEY\s*=.*$", re.MULTILINE)
 
 
 def init_app(app: Flask) -> None:
+    from network.accounts import cli as accounts_cli
+
+    accounts_cli.init_app(app)
     app.cli.add_command(gen_secret)
     app.cli.add_command(serve)
     app.cli.add_command(set_community)
@@ -82,6 +85,8 @@ def serve(host: str, port: int) -> None:
         sys.exit(1)
     public = app.config["PUBLIC_URL"] or f"http://{host}:{port}"
     click.echo(f"Serving the community at {public}/ (Ctrl+C to stop)")
+    for line in announce_first_admin(app, public):
+        click.echo(line)
     # Flask ignores app.run() under its CLI unless told that this call is meant.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(

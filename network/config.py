@@ -199,6 +199,22 @@ def defaults() -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "ru"),
         "SOCKETIO_MAX_PAYLOAD": 64 * 1024,
+        # argon2id: argon2-cffi's defaults (RFC 9106 low-memory); tests lower them
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "ARGON2_PARALLELISM": 4,
+        # SEC-03 rate limits; Mastodon allows 25 sign-ins per 5 minutes per address
+        "RATELIMIT_SIGN_IN_IP": "25 per 5 minutes",
+        "RATELIMIT_SIGN_IN_ACCOUNT": "10 per 5 minutes",
+        "RATELIMIT_SIGN_UP_IP": "10 per hour",
+        "RATELIMIT_MAIL_IP": "10 per 15 minutes",
+        "RATELIMIT_MAIL_ACCOUNT": "3 per 15 minutes",
+        # how long links stay good
+        "VERIFY_EMAIL_HOURS": 48,
+        "RESET_PASSWORD_MINUTES": 60,
+        "FIRST_ADMIN_HOURS": 24,
+        # a browser session without "remember me" ends after this many days unused
+        "SESSION_IDLE_DAYS": 14,
         "JSON_SORT_KEYS": False,
     }
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
@@ -85,6 +85,9 @@ def _json_code(status: int) -> str:
 
 def _handle_http(error: HTTPException) -> Response:
     status = error.code or 500
+    if status == 401 and not wants_json() and request.method == "GET":
+        # People are sent to sign in and brought back; only a local path travels.
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
     message = _wait_message() if status == 429 else None
     response = error_response(status if status in MESSAGES else 500, message)
     if status not in MESSAGES:

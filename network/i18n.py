@@ -6,8 +6,9 @@ no Russian translation.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from network.extensions import babel
 
@@ -26,8 +27,12 @@ LANGUAGE_COOKIE = "lang"
 
 
 def select_locale() -> str:
-    """The visitor's chosen language (cookie), else the browser's Accept-Language."""
+    """The member's setting, else the visitor's choice (cookie), else Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background work speak the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 from network.config import secret_problem
 
@@ -10,14 +12,62 @@ HOW_TO_SET_THE_KEY = (
     "Fix: run `flask --app network gen-secret` (writes instance/config.py), "
     "or set NETWORK_SECRET_KEY to a random value of at least 32 characters."
 )
+HOW_TO_MIGRATE = "Fix: run `flask --app network db upgrade`."
 
 
 def problems_before_serving(app: Flask) -> list[str]:
     """Why this app must not serve requests yet (SEC-42); empty when it may."""
     problems: list[str] = []
-    if app.debug or app.testing:
-        return problems
-    problem = secret_problem(app.config.get("SECRET_KEY"))
-    if problem:
-        problems.append(f"Refusing to serve: {problem}. {HOW_TO_SET_THE_KEY}")
+    if not (app.debug or app.testing):
+        problem = secret_problem(app.config.get("SECRET_KEY"))
+        if problem:
+            problems.append(f"Refusing to serve: {problem}. {HOW_TO_SET_THE_KEY}")
+    schema = _schema_problem(app)
+    if schema:
+        problems.append(f"Refusing to serve: {schema}. {HOW_TO_MIGRATE}")
     return problems
+
+
+def _schema_problem(app: Flask) -> str | None:
+    from network.extensions import db
+
+    with app.app_context():
+        try:
+            tables = set(inspect(db.engine).get_table_names())
+        except SQLAlchemyError as error:
+            return f"the database cannot be opened ({type(error).__name__})"
+        finally:
+            db.session.remove()
+    missing = sorted(set(db.metadata.tables) - tables)
+    if missing:
+        return f"the database lacks tables ({', '.join(missing[:3])}…)"
+    return None
+
+
+def announce_first_admin(app: Flask, base_url: str | None) -> list[str]:
+    """Lines for the console while no admin exists: a one-time link to create the first one.
+
+    SEC-05: there is no default account; whoever reads the server console
+    (the operator) creates the first admin through this link.
+    """
+    from network.accounts import members
+    from network.extensions import db
+
+    with app.app_context():
+        try:
+            if not members.needs_first_admin():
+                return []
+            token = members.issue_setup_token()
+        finally:
+            db.session.remove()
+    base = (base_url or app.config["PUBLIC_URL"] or "").rstrip("/")
+    hours = app.config["FIRST_ADMIN_HOURS"]
+    url = f"{base}/setup/{token}"
+    hint = "" if base else " (prefix it with the address this server answers on)"
+    return [
+        "No admin exists yet. Create the first admin account by opening this one-time link "
+        f"within {hours} hours{hint}:",
+        f"    {url}",
+        "Or from the command line: flask --app network create-user EMAIL --handle HANDLE "
+        "--role admin",
+    ]

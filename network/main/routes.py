@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, make_response, redirect, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
+from network.accounts import members
 from network.extensions import db
 from network.i18n import LANGUAGE_COOKIE
 from network.main.forms import LanguageForm
@@ -22,10 +24,12 @@ def index() -> str:
 
 @blueprint.post("/language")
 def choose_language() -> Response:
-    """Remember a visitor's language in a cookie; members also store it (accounts)."""
+    """Remember the language in a cookie, and in the account of a signed-in member."""
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        members.set_language(current_user, form.language.data)
     response = make_response(redirect(safe_next(form.next.data)))
     response.set_cookie(
         LANGUAGE_COOKIE,

@@ -26,5 +26,13 @@
       button.addEventListener("click", function () { flash.remove(); });
       flash.appendChild(button);
     });
+    // Destructive buttons ask first; without JavaScript they still work after a click.
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) {
+          event.preventDefault();
+        }
+      });
+    });
   });
 })();

@@ -1,0 +1,56 @@
+"""Account forms. Length caps here only spare the server work: the services decide validity."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from network.accounts.passwords import MAX_LENGTH
+
+# Generous caps: a pasted value over these is refused before any hashing.
+_EMAIL = Length(max=254)
+_PASSWORD = Length(max=MAX_LENGTH * 4)
+
+
+class SignUpForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), _EMAIL])
+    handle = StringField(_l("Handle"), validators=[DataRequired(), Length(max=60)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _PASSWORD])
+
+
+class SignInForm(FlaskForm):
+    login = StringField(_l("Email or handle"), validators=[DataRequired(), _EMAIL])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _PASSWORD])
+    remember = BooleanField(_l("Keep me signed in for 30 days"))
+    next = HiddenField()
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), _EMAIL])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _PASSWORD])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), _PASSWORD])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), _PASSWORD])
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField(_l("New email"), validators=[DataRequired(), _EMAIL])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), _PASSWORD])
+
+
+class FirstAdminForm(SignUpForm):
+    pass
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: only the CSRF token travels."""

@@ -1,0 +1,228 @@
+"""HTTP routes for joining and signing in; services decide, these translate."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from network.accounts import members, registration, sessions, tokens
+from network.accounts.forms import (
+    ConfirmForm,
+    FirstAdminForm,
+    NewPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+    SignUpForm,
+)
+from network.errors import rerenders_form_on_csrf_error
+from network.exceptions import Forbidden, Invalid, NotFound, ServiceError
+from network.extensions import limiter
+from network.models import TokenPurpose
+from network.permissions import signed_in
+from network.urls import safe_next
+from network.web import client, render_form, show_form_error
+
+blueprint = Blueprint("accounts", __name__)
+
+
+def _limit(key: str) -> str:
+    return current_app.config[key]
+
+
+def _submitted_account() -> str:
+    """Rate-limit key for per-account limits: the account the form names, however spelled."""
+    typed = request.form.get("login") or request.form.get("email") or ""
+    member = sessions.find_account(typed)
+    return f"account:{member.id}" if member else "account:" + typed.strip().lower()[:254]
+
+
+def _remember_duration():
+    from datetime import timedelta
+
+    return timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
+
+
+def _sign_in_browser(member, remember: bool = False) -> None:
+    login_user(member, remember=remember, duration=_remember_duration())
+
+
+@blueprint.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_SIGN_UP_IP"), methods=["POST"])
+@rerenders_form_on_csrf_error
+def sign_up() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = SignUpForm()
+    if request.method == "GET":
+        return render_template("accounts/sign_up.html", form=form)
+    if not form.validate_on_submit():
+        return render_form("accounts/sign_up.html", form)
+    try:
+        member = registration.sign_up(
+            email=form.email.data,
+            handle=form.handle.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            language=str(get_locale()),
+        )
+    except Invalid as error:
+        show_form_error(form, error)
+        return render_form("accounts/sign_up.html", form)
+    _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
+    flash(
+        _(
+            "Welcome! We sent a link to %(email)s: open it to confirm your address.",
+            email=member.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("main.index"))
+
+
+@blueprint.route("/signin", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_SIGN_IN_IP"), methods=["POST"])
+@limiter.limit(
+    lambda: _limit("RATELIMIT_SIGN_IN_ACCOUNT"), key_func=_submitted_account, methods=["POST"]
+)
+@rerenders_form_on_csrf_error
+def sign_in() -> Response | str | tuple[str, int]:
+    form = SignInForm()
+    target = safe_next(request.args.get("next") or form.next.data)
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(target)
+    if request.method == "GET":
+        form.next.data = target
+        return render_template("accounts/sign_in.html", form=form)
+    if not form.validate_on_submit():
+        return render_form("accounts/sign_in.html", form)
+    try:
+        member = sessions.authenticate(
+            form.login.data, form.password.data, client(), remember=form.remember.data
+        )
+    except (Invalid, Forbidden) as error:
+        show_form_error(form, error)
+        return render_form("accounts/sign_in.html", form)
+    _sign_in_browser(member, remember=form.remember.data)
+    return redirect(target)
+
+
+@blueprint.post("/signout")
+def sign_out() -> Response:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    sessions.end_session_by_key(sessions.current_session_key())
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@blueprint.get("/verify/<token>")
+def verify_email(token: str) -> Response:
+    try:
+        registration.verify_email(token)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("main.index"))
+    flash(_("Your email address is confirmed."), "success")
+    return redirect(
+        url_for("settings.account")
+        if current_user.is_authenticated
+        else url_for("accounts.sign_in")
+    )
+
+
+@blueprint.post("/verify/resend")
+@signed_in
+@limiter.limit(lambda: _limit("RATELIMIT_MAIL_IP"))
+@limiter.limit(
+    lambda: _limit("RATELIMIT_MAIL_ACCOUNT"),
+    key_func=lambda: f"member:{getattr(current_user, 'id', 'anonymous')}",
+)
+def resend_verification() -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    registration.resend_verification(current_user)
+    flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("settings.account"))
+
+
+@blueprint.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("RATELIMIT_MAIL_IP"), methods=["POST"])
+@limiter.limit(
+    lambda: _limit("RATELIMIT_MAIL_ACCOUNT"), key_func=_submitted_account, methods=["POST"]
+)
+@rerenders_form_on_csrf_error
+def request_reset() -> Response | str | tuple[str, int]:
+    form = ResetRequestForm()
+    if request.method == "GET":
+        return render_template("accounts/reset_request.html", form=form)
+    if not form.validate_on_submit():
+        return render_form("accounts/reset_request.html", form)
+    registration.request_password_reset(form.email.data)
+    # The same answer whether or not the account exists (SEC-04).
+    return render_template("accounts/reset_sent.html")
+
+
+@blueprint.route("/reset/<token>", methods=["GET", "POST"])
+@rerenders_form_on_csrf_error
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    if tokens.peek_one_time(token, TokenPurpose.reset_password) is None:
+        return render_template("accounts/link_invalid.html"), 404
+    form = NewPasswordForm()
+    if request.method == "GET":
+        return render_template("accounts/reset_password.html", form=form)
+    if not form.validate_on_submit():
+        return render_form("accounts/reset_password.html", form)
+    try:
+        registration.reset_password(token, form.password.data)
+    except Invalid as error:
+        show_form_error(form, error)
+        return render_form("accounts/reset_password.html", form)
+    except NotFound:
+        return render_template("accounts/link_invalid.html"), 404
+    logout_user()
+    flash(_("Your password is changed. Please sign in with the new one."), "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@blueprint.route("/setup/<token>", methods=["GET", "POST"])
+@rerenders_form_on_csrf_error
+def first_admin(token: str) -> Response | str | tuple[str, int]:
+    if not members.needs_first_admin():
+        abort(404)
+    if tokens.peek_one_time(token, TokenPurpose.first_admin) is None:
+        return render_template("accounts/link_invalid.html"), 404
+    form = FirstAdminForm()
+    if request.method == "GET":
+        return render_template("accounts/first_admin.html", form=form)
+    if not form.validate_on_submit():
+        return render_form("accounts/first_admin.html", form)
+    try:
+        member = members.create_first_admin(
+            token,
+            email=form.email.data,
+            handle=form.handle.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+        )
+    except Invalid as error:
+        show_form_error(form, error)
+        return render_form("accounts/first_admin.html", form)
+    except ServiceError:
+        abort(404)
+    _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
+    flash(_("You are the community's first admin."), "success")
+    return redirect(url_for("main.index"))

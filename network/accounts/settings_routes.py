@@ -1,0 +1,179 @@
+"""A member's own account settings: email, password, sessions, API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from network.accounts import registration, sessions, tokens
+from network.accounts.forms import ChangeEmailForm, ChangePasswordForm, ConfirmForm, TokenForm
+from network.errors import rerenders_form_on_csrf_error
+from network.exceptions import Invalid, NotFound
+from network.permissions import signed_in
+from network.web import client, show_form_error
+
+blueprint = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+def _account_page(status: int = 200, **forms) -> tuple[str, int]:
+    context = {
+        "password_form": forms.get("password_form") or ChangePasswordForm(formdata=None),
+        "email_form": forms.get("email_form") or ChangeEmailForm(formdata=None),
+        "confirm_form": ConfirmForm(formdata=None),
+    }
+    return render_template("settings/account.html", **context), status
+
+
+@blueprint.get("")
+@signed_in
+def account() -> tuple[str, int]:
+    return _account_page()
+
+
+@blueprint.post("/password")
+@signed_in
+@rerenders_form_on_csrf_error
+def change_password() -> Response | tuple[str, int]:
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _account_page(422, password_form=form)
+    remember = _this_session_remembers()
+    try:
+        registration.change_password(
+            current_user, form.current_password.data, form.new_password.data
+        )
+    except Invalid as error:
+        show_form_error(form, error)
+        return _account_page(422, password_form=form)
+    # Every session ended; this browser gets a fresh one so the person stays in.
+    member = sessions.start_session(current_user.id, client(), remember=remember)
+    login_user(member, remember=remember)
+    flash(_("Your password is changed. Every other device has been signed out."), "success")
+    return redirect(url_for("settings.account"))
+
+
+def _this_session_remembers() -> bool:
+    key = sessions.current_session_key()
+    return any(row.remember for row in sessions.open_sessions(current_user) if row.key == key)
+
+
+@blueprint.post("/email")
+@signed_in
+@rerenders_form_on_csrf_error
+def change_email() -> Response | tuple[str, int]:
+    form = ChangeEmailForm()
+    if not form.validate_on_submit():
+        return _account_page(422, email_form=form)
+    try:
+        email = registration.request_email_change(
+            current_user, form.new_email.data, form.current_password.data
+        )
+    except Invalid as error:
+        show_form_error(form, error)
+        return _account_page(422, email_form=form)
+    flash(
+        _("We sent a link to %(email)s. Your address changes when you open it.", email=email),
+        "success",
+    )
+    return redirect(url_for("settings.account"))
+
+
+@blueprint.get("/sessions")
+@signed_in
+def sessions_page() -> str:
+    return render_template(
+        "settings/sessions.html",
+        open_sessions=sessions.open_sessions(current_user),
+        this_key=sessions.current_session_key(),
+        history=sessions.sign_in_history(current_user),
+        describe=sessions.describe_device,
+        confirm_form=ConfirmForm(formdata=None),
+    )
+
+
+@blueprint.post("/sessions/<int:session_id>/end")
+@signed_in
+def end_session(session_id: int) -> Response:
+    _require_confirm()
+    try:
+        sessions.end_own_session(current_user, session_id)
+    except NotFound:
+        abort(404)
+    flash(_("That session has ended."), "success")
+    return redirect(url_for("settings.sessions_page"))
+
+
+@blueprint.post("/sessions/end-others")
+@signed_in
+def end_other_sessions() -> Response:
+    _require_confirm()
+    ended = sessions.end_other_sessions(current_user, sessions.current_session_key())
+    flash(
+        ngettext(
+            "Signed out of %(num)d other session.", "Signed out of %(num)d other sessions.", ended
+        ),
+        "success",
+    )
+    return redirect(url_for("settings.sessions_page"))
+
+
+@blueprint.post("/sessions/end-all")
+@signed_in
+def sign_out_everywhere() -> Response:
+    _require_confirm()
+    sessions.sign_out_everywhere(current_user)
+    logout_user()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("main.index"))
+
+
+@blueprint.get("/tokens")
+@signed_in
+def tokens_page() -> str:
+    return _tokens_page(TokenForm(formdata=None))
+
+
+def _tokens_page(form: TokenForm, new_token: str | None = None) -> str:
+    return render_template(
+        "settings/tokens.html",
+        form=form,
+        tokens=tokens.member_tokens(current_user),
+        new_token=new_token,
+        confirm_form=ConfirmForm(formdata=None),
+    )
+
+
+@blueprint.post("/tokens")
+@signed_in
+@rerenders_form_on_csrf_error
+def create_token() -> str | tuple[str, int]:
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _tokens_page(form), 422
+    try:
+        _token, raw = tokens.create_api_token(current_user, form.name.data)
+    except Invalid as error:
+        show_form_error(form, error)
+        return _tokens_page(form), 422
+    # Shown once, on this answer only; a reload does not show it again.
+    return _tokens_page(TokenForm(formdata=None), new_token=raw)
+
+
+@blueprint.post("/tokens/<int:token_id>/revoke")
+@signed_in
+def revoke_token(token_id: int) -> Response:
+    _require_confirm()
+    try:
+        tokens.revoke_api_token(current_user, token_id)
+    except NotFound:
+        abort(404)
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("settings.tokens_page"))
+
+
+def _require_confirm() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)

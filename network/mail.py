@@ -1,0 +1,58 @@
+"""Sending mail: SMTP when configured, else the server log (so small installs still work)."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from blinker import Namespace
+from flask import current_app
+
+from network.logs import get_logger
+
+log = get_logger("mail")
+# Sent for every message, delivered or logged: tests and later features listen here.
+message_sent = Namespace().signal("message-sent")
+
+
+def send(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message; failures are logged, never shown as a server error.
+
+    Without NETWORK_SMTP_HOST the message, links included, goes to the server
+    log: the operator reads it there (README says so).
+    """
+    config = current_app.config
+    message_sent.send(current_app._get_current_object(), to=to, subject=subject, body=body)
+    if not config["SMTP_HOST"]:
+        log.warning("mail is not configured (NETWORK_SMTP_HOST); to %s: %s | %s", to, subject, body)
+        return
+    message = EmailMessage()
+    message["From"] = (
+        config["SMTP_FROM"] or config["SMTP_USER"] or f"community@{config['SMTP_HOST']}"
+    )
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid()
+    message.set_content(body)
+    try:
+        _deliver(message)
+    except (OSError, smtplib.SMTPException) as error:
+        log.error("mail to %s failed: %s", to, error)
+
+
+def _deliver(message: EmailMessage) -> None:
+    config = current_app.config
+    host, port, security = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_SECURITY"]
+    context = ssl.create_default_context()
+    if security == "ssl":
+        server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=15, context=context)
+    else:
+        server = smtplib.SMTP(host, port, timeout=15)
+    with server:
+        if security == "starttls":
+            server.starttls(context=context)
+        if config["SMTP_USER"]:
+            server.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+        server.send_message(message)

@@ -1,0 +1,29 @@
+"""Small helpers routes share: turning service refusals into form errors, the client's identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+from flask_wtf import FlaskForm
+
+from network.accounts.sessions import Client
+from network.exceptions import ServiceError
+
+
+def client() -> Client:
+    return Client.of(request.remote_addr, request.user_agent.string)
+
+
+def show_form_error(form: FlaskForm, error: ServiceError) -> None:
+    """Attach a service's refusal to the field it names, or to the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*list(field.errors or []), str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
+    """Re-show a refused form with 422 and everything the person typed (passwords aside)."""
+    return render_template(template, form=form, **context), 422
