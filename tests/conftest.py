@@ -17,11 +17,18 @@ from network.extensions import db
 from network.models import Base
 from tests.support.queries import QueryCounter
 
-pytest_plugins = ["tests.support.servers", "tests.support.browser"]
+pytest_plugins = ["tests.support.servers", "tests.support.browser", "tests.support.people"]
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks"
 POSTGRES_URL = os.environ.get("NETWORK_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("NETWORK_TEST_REDIS_URL")
+GENEROUS_LIMITS = (
+    "RATELIMIT_SIGN_IN_IP",
+    "RATELIMIT_SIGN_IN_ACCOUNT",
+    "RATELIMIT_SIGN_UP_IP",
+    "RATELIMIT_MAIL_IP",
+    "RATELIMIT_MAIL_ACCOUNT",
+)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -82,6 +89,12 @@ def test_settings(instance: Path, database_url: str, **overrides: Any) -> dict[s
         "INSTANCE_PATH": str(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # cheap hashes; production keeps argon2-cffi's defaults
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "ARGON2_PARALLELISM": 1,
+        # generous limits, except in the tests that prove them
+        **dict.fromkeys(GENEROUS_LIMITS, "1000 per minute"),
         **overrides,
     }
 

@@ -28,6 +28,23 @@ def test_gunicorn_serves_pages_and_socketio_in_process(gunicorn_server):
     assert requests.get(server.url + "/static/css/site.css", timeout=5).status_code == 200
 
 
+def test_gunicorn_prints_a_one_time_setup_link_while_no_admin_exists(gunicorn_server):
+    server = gunicorn_server()
+    log = server.log()
+    assert "No admin exists yet" in log
+    path = next(line.strip() for line in log.splitlines() if line.strip().startswith("/setup/"))
+    form = requests.get(server.url + path, timeout=5)
+    assert form.status_code == 200
+    assert "Set up the community" in form.text
+
+
+def test_gunicorn_refuses_an_unmigrated_database(gunicorn_server):
+    server = gunicorn_server(migrate=False, wait=False)
+    server.process.wait(timeout=30)
+    assert server.process.returncode != 0
+    assert "db upgrade" in server.log()
+
+
 @pytest.mark.parametrize(
     ("secret", "reason"),
     [
