@@ -3,7 +3,7 @@
 import sys
 
 from network import create_app
-from network.serving import problems_before_serving
+from network.serving import announce_first_admin, problems_before_serving
 
 app = create_app()
 
@@ -14,3 +14,6 @@ if _problems:
     # Exit status 3 is gunicorn's "worker failed to boot": the master stops
     # instead of restarting workers forever. Outside gunicorn it is just non-zero.
     sys.exit(3)
+
+for _line in announce_first_admin(app, None):
+    print(_line, file=sys.stderr, flush=True)
