@@ -35,6 +35,14 @@ class Forbidden(ServiceError):
 
 
 class Conflict(ServiceError):
-    """The thing is in the wrong state or was changed meanwhile (409)."""
+    """The thing is in the wrong state or was changed meanwhile (409).
+
+    `current` carries the thing as it is now, so the person (or program) can
+    see what changed and decide; it is whatever object the service had.
+    """
 
     status = 409
+
+    def __init__(self, message: Any, *, field: str | None = None, current: Any = None) -> None:
+        super().__init__(message, field=field)
+        self.current = current

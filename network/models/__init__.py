@@ -2,6 +2,8 @@
 
 from network.models.base import Base, UTCDateTime, utcnow
 from network.models.community import CommunitySetting
+from network.models.follow import Follow
+from network.models.idempotency import IdempotencyKey
 from network.models.member import (
     ApiToken,
     Member,
@@ -12,18 +14,41 @@ from network.models.member import (
     SignInEvent,
     TokenPurpose,
 )
+from network.models.post import (
+    Comment,
+    ContentState,
+    ConversationEvent,
+    EventKind,
+    Post,
+    Visibility,
+)
+from network.models.profile import CardField, Profile, ProfileVisibility
+from network.models.upload import Upload, UploadPurpose
 
 __all__ = [
     "ApiToken",
     "Base",
+    "CardField",
+    "Comment",
     "CommunitySetting",
+    "ContentState",
+    "ConversationEvent",
+    "EventKind",
+    "Follow",
+    "IdempotencyKey",
     "Member",
     "MemberSession",
     "MemberStatus",
     "OneTimeToken",
+    "Post",
+    "Profile",
+    "ProfileVisibility",
     "Role",
     "SignInEvent",
     "TokenPurpose",
     "UTCDateTime",
+    "Upload",
+    "UploadPurpose",
+    "Visibility",
     "utcnow",
 ]

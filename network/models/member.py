@@ -52,6 +52,9 @@ class Member(Base):
         _enum(MemberStatus, "member_status"), default=MemberStatus.active
     )
     language: Mapped[str | None] = mapped_column(String(8))
+    # The avatar's upload name (profiles issue); None shows the default picture.
+    # Kept on the member so every author line renders without another query.
+    avatar: Mapped[str | None] = mapped_column(String(64))
     # Bumped by sign-out everywhere, password change, suspension, deactivation
     # and role change: every session minted under an older number stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,79 @@
+"""Keyset pagination: opaque cursors over (created_at, id), never OFFSET (DESIGN.md)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from network.exceptions import ServiceError
+
+Item = TypeVar("Item")
+MAX_CURSOR = 200
+
+
+class BadCursor(ServiceError):
+    """A cursor we did not make (400)."""
+
+    status = 400
+
+
+@dataclass(frozen=True)
+class Position:
+    created_at: datetime
+    id: int
+
+
+@dataclass
+class Page(Generic[Item]):
+    items: list[Item]
+    next_cursor: str | None
+
+
+def encode(created_at: datetime, row_id: int) -> str:
+    raw = json.dumps([created_at.isoformat(), row_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode(cursor: str | None) -> Position | None:
+    """The position a cursor names; None for the first page; BadCursor for garbage."""
+    if not cursor:
+        return None
+    if len(cursor) > MAX_CURSOR:
+        raise BadCursor("cursor too long")
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        moment = datetime.fromisoformat(created)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise BadCursor("malformed cursor") from None
+    if not isinstance(row_id, int) or isinstance(row_id, bool) or moment.tzinfo is None:
+        raise BadCursor("malformed cursor")
+    return Position(moment, row_id)
+
+
+def older_than(created_column: Any, id_column: Any, position: Position | None) -> ColumnElement:
+    """WHERE clause for "after this position" in newest-first order."""
+    if position is None:
+        return and_(True)
+    return or_(
+        created_column < position.created_at,
+        and_(created_column == position.created_at, id_column < position.id),
+    )
+
+
+def page_of(rows: list[Any], size: int, key: Any) -> Page[Any]:
+    """Cut a fetched list of size+1 rows into a page and the cursor for the next."""
+    has_more = len(rows) > size
+    items = rows[:size]
+    cursor = None
+    if has_more and items:
+        created_at, row_id = key(items[-1])
+        cursor = encode(created_at, row_id)
+    return Page(items=items, next_cursor=cursor)
