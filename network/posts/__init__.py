@@ -1,0 +1,1 @@
+"""Posts, their comments, and the feeds that list them."""

@@ -1,0 +1,22 @@
+"""The home feed page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from network.pagination import BadCursor
+from network.permissions import signed_in
+from network.posts import feed
+
+blueprint = Blueprint("feed", __name__)
+
+
+@blueprint.get("/feed")
+@signed_in
+def home() -> str:
+    try:
+        page = feed.home_feed(current_user, request.args.get("cursor"))
+    except BadCursor:
+        abort(400)
+    return render_template("posts/feed.html", page=page)
