@@ -1,0 +1,1 @@
+"""Uploads: pictures checked by content, re-encoded without metadata, served under random names."""
