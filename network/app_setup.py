@@ -84,13 +84,25 @@ def configure_templates(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from network.accounts.routes import blueprint as accounts
-    from network.accounts.settings_routes import blueprint as settings
-    from network.main.routes import blueprint as main
+    from importlib import import_module
 
-    app.register_blueprint(main)
-    app.register_blueprint(accounts)
-    app.register_blueprint(settings)
+    # One blueprint per domain; each module exposes `blueprint`.
+    for module in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(module).blueprint)
+
+
+BLUEPRINT_MODULES = (
+    "network.main.routes",
+    "network.accounts.routes",
+    "network.accounts.settings_routes",
+    "network.posts.routes",
+    "network.posts.comment_routes",
+    "network.posts.feed_routes",
+    "network.profiles.routes",
+    "network.profiles.settings_routes",
+    "network.uploads.routes",
+    "network.uploads.api_routes",
+)
 
 
 def configure_errors(app: Flask) -> None:

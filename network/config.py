@@ -209,6 +209,7 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_SIGN_UP_IP": "10 per hour",
         "RATELIMIT_MAIL_IP": "10 per 15 minutes",
         "RATELIMIT_MAIL_ACCOUNT": "3 per 15 minutes",
+        "RATELIMIT_UPLOAD": "60 per 10 minutes",
         # how long links stay good
         "VERIFY_EMAIL_HOURS": 48,
         "RESET_PASSWORD_MINUTES": 60,

@@ -52,7 +52,7 @@ def wants_json() -> bool:
 def error_response(status: int, message: Any = None, code: str | None = None) -> Response:
     title, explanation = MESSAGES.get(status, MESSAGES[500])
     if wants_json():
-        body = {"error": {"code": code or _json_code(status), "message": str(message or title)}}
+        body = {"error": {"code": code or json_code(status), "message": str(message or title)}}
         response = jsonify(body)
     else:
         html = render_template(
@@ -67,7 +67,7 @@ def error_response(status: int, message: Any = None, code: str | None = None) ->
     return response
 
 
-def _json_code(status: int) -> str:
+def json_code(status: int) -> str:
     names = {
         400: "bad_request",
         401: "unauthorized",

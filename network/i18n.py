@@ -20,6 +20,9 @@ JS_MESSAGES = {
     "dismiss": _l("Dismiss"),
     "reconnecting": _l("Reconnecting…"),
     "connection_restored": _l("Connection restored"),
+    "uploading": _l("Uploading…"),
+    "uploaded": _l("Image added to the text."),
+    "upload_failed": _l("The image could not be uploaded."),
 }
 
 

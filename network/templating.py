@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 
 from network import i18n
 from network.community import service as community
@@ -25,8 +26,38 @@ def _format_datetime(value: datetime | None) -> str:
     return format_datetime(value, "short") if value else ""
 
 
+def _avatar_url(member: Any, size: int = 128) -> str:
+    from network.profiles.avatars import avatar_url
+
+    return avatar_url(member, size)
+
+
+def _excerpt(markup: str, limit: int = 160) -> str:
+    from network.sanitize import plain_text
+
+    return plain_text(markup, limit)
+
+
+_STATE_LABELS = {
+    "visible": _l("visible"),
+    "held": _l("awaiting moderation"),
+    "hidden": _l("hidden"),
+    "deleted": _l("deleted"),
+}
+
+
+def _state_label(state: Any) -> str:
+    return str(_STATE_LABELS.get(getattr(state, "value", state), state))
+
+
 def init_app(app: Flask) -> None:
+    from network.serializers import rfc3339
+
     app.context_processor(_layout_context)
     app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["rfc3339"] = rfc3339
+    app.jinja_env.filters["excerpt"] = _excerpt
+    app.jinja_env.filters["state_label"] = _state_label
+    app.jinja_env.globals["avatar_url"] = _avatar_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -16,9 +16,14 @@ def client() -> Client:
 
 
 def show_form_error(form: FlaskForm, error: ServiceError) -> None:
-    """Attach a service's refusal to the field it names, or to the form as a whole."""
+    """Attach a service's refusal to the field it names, or to the form as a whole.
+
+    Hidden fields (the request key, the version) have nowhere to show an error,
+    so theirs goes to the top of the form.
+    """
     field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
+    visible = field is not None and getattr(field.widget, "input_type", None) != "hidden"
+    if visible and hasattr(field, "errors"):
         field.errors = [*list(field.errors or []), str(error.message)]
     else:
         form.form_errors.append(str(error.message))

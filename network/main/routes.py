@@ -19,7 +19,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 @blueprint.get("/")
 def index() -> str:
-    return render_template("main/index.html")
+    from network.posts.feed import public_posts
+
+    return render_template("main/index.html", front=public_posts(size=10))
 
 
 @blueprint.post("/language")
