@@ -98,6 +98,8 @@ BLUEPRINT_MODULES = (
     "network.posts.routes",
     "network.posts.comment_routes",
     "network.posts.feed_routes",
+    "network.admin.routes",
+    "network.admin.invite_routes",
     "network.profiles.routes",
     "network.profiles.settings_routes",
     "network.uploads.routes",

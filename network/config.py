@@ -129,6 +129,22 @@ SETTINGS: tuple[Setting, ...] = (
         "X-Forwarded-For/-Proto headers are trusted, nobody else's.",
     ),
     Setting(
+        "REGISTRATION",
+        "NETWORK_REGISTRATION",
+        _choice("open", "invite", "approval"),
+        "open",
+        "How people join: open, invite (an invitation link is needed) or approval (new members "
+        "wait for an admin). Admins can change it on the community settings page.",
+    ),
+    Setting(
+        "STAFF_DOMAINS",
+        "NETWORK_STAFF_DOMAINS",
+        _parse_str,
+        None,
+        "Company email domains, comma-separated (e.g. example.com, example.ru): a member who "
+        "verifies an address there becomes an employee. Admins can change it.",
+    ),
+    Setting(
         "SMTP_HOST",
         "NETWORK_SMTP_HOST",
         _parse_str,

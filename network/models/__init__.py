@@ -4,6 +4,7 @@ from network.models.base import Base, UTCDateTime, utcnow
 from network.models.community import CommunitySetting
 from network.models.follow import Follow
 from network.models.idempotency import IdempotencyKey
+from network.models.invitation import AuditEvent, Invitation
 from network.models.member import (
     ApiToken,
     Member,
@@ -27,6 +28,7 @@ from network.models.upload import Upload, UploadPurpose
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
     "Base",
     "CardField",
     "Comment",
@@ -36,6 +38,7 @@ __all__ = [
     "EventKind",
     "Follow",
     "IdempotencyKey",
+    "Invitation",
     "Member",
     "MemberSession",
     "MemberStatus",

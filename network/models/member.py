@@ -60,10 +60,19 @@ class Member(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How they arrived: a friend's personal link, or an invitation.
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL"), index=True
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL", use_alter=True), index=True
+    )
 
     # Not a column: "<session version>:<session key>" of the browser this
     # member object was loaded for; Flask-Login keeps it in the cookies.
     session_token = None
+    # Not a column: set when verifying an address promoted them to employee.
+    promoted = False
 
     # Flask-Login's interface
     is_authenticated = True
