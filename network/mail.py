@@ -24,6 +24,10 @@ def send(to: str, subject: str, body: str) -> None:
     log: the operator reads it there (README says so).
     """
     config = current_app.config
+    name = _community_name()
+    if name:
+        # Branding: people see at once which community writes to them.
+        subject, body = f"[{name}] {subject}", f"{body}\n\n-- \n{name}"
     message_sent.send(current_app._get_current_object(), to=to, subject=subject, body=body)
     if not config["SMTP_HOST"]:
         log.warning("mail is not configured (NETWORK_SMTP_HOST); to %s: %s | %s", to, subject, body)
@@ -40,6 +44,12 @@ def send(to: str, subject: str, body: str) -> None:
         _deliver(message)
     except (OSError, smtplib.SMTPException) as error:
         log.error("mail to %s failed: %s", to, error)
+
+
+def _community_name() -> str | None:
+    from network.community import service as community
+
+    return community.profile().name
 
 
 def _deliver(message: EmailMessage) -> None:

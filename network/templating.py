@@ -46,8 +46,51 @@ _STATE_LABELS = {
 }
 
 
+_ROLE_LABELS = {
+    "customer": _l("customer"),
+    "employee": _l("employee"),
+    "moderator": _l("moderator"),
+    "admin": _l("admin"),
+}
+_STATUS_LABELS = {
+    "pending": _l("waiting for approval"),
+    "active": _l("active"),
+    "suspended": _l("suspended"),
+    "deactivated": _l("deactivated"),
+    "deleted": _l("deleted"),
+}
+
+
+_AUDIT_LABELS = {
+    "role_changed": _l("role changed"),
+    "status_changed": _l("status changed"),
+    "invitation_created": _l("invitation created"),
+    "invitation_revoked": _l("invitation revoked"),
+    "settings_changed": _l("settings changed"),
+    "promoted_by_domain": _l("became staff by company domain"),
+}
+
+
+def _audit_label(action: str) -> str:
+    return str(_AUDIT_LABELS.get(action, action))
+
+
+def _role_label(role: Any) -> str:
+    return str(_ROLE_LABELS.get(getattr(role, "value", role), role))
+
+
+def _status_label(status: Any) -> str:
+    return str(_STATUS_LABELS.get(getattr(status, "value", status), status))
+
+
 def _state_label(state: Any) -> str:
     return str(_STATE_LABELS.get(getattr(state, "value", state), state))
+
+
+def _can(member: Any, permission: str) -> bool:
+    from network.permissions import Permission, can
+
+    return can(member, Permission(permission))
 
 
 def init_app(app: Flask) -> None:
@@ -58,6 +101,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rfc3339"] = rfc3339
     app.jinja_env.filters["excerpt"] = _excerpt
     app.jinja_env.filters["state_label"] = _state_label
+    app.jinja_env.filters["role_label"] = _role_label
+    app.jinja_env.filters["audit_label"] = _audit_label
+    app.jinja_env.globals["can"] = _can
+    app.jinja_env.filters["status_label"] = _status_label
     app.jinja_env.globals["avatar_url"] = _avatar_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

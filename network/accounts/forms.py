@@ -17,6 +17,8 @@ class SignUpForm(FlaskForm):
     handle = StringField(_l("Handle"), validators=[DataRequired(), Length(max=60)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), _PASSWORD])
+    invite = HiddenField()  # an invitation token from /signup?invite=...
+    ref = HiddenField()  # the handle of the friend whose personal link brought them
 
 
 class SignInForm(FlaskForm):

@@ -19,6 +19,7 @@ from network.accounts.validation import (
     normalize_email,
     normalize_handle,
 )
+from network.admin import audit
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
 from network.extensions import db
@@ -102,6 +103,7 @@ def set_role(actor: Member, member_id: int, role: Role) -> Member:
         old = member.role
         member.role = role
         sessions.bump_session_version(session, member)
+        audit.record(session, actor, "role_changed", member_id, old=old.value, new=role.value)
     security_log.info(
         "role changed member=%s %s->%s by=%s", member_id, old.value, role.value, actor.id
     )
@@ -129,6 +131,7 @@ def set_status(actor: Member, member_id: int, status: MemberStatus) -> Member:
         member.status = status
         if status != MemberStatus.active:
             sessions.bump_session_version(session, member)
+        audit.record(session, actor, "status_changed", member_id, old=old.value, new=status.value)
     security_log.info(
         "status changed member=%s %s->%s by=%s", member_id, old.value, status.value, actor.id
     )

@@ -17,8 +17,10 @@ from network.accounts.validation import (
     ensure_email_free,
     normalize_email,
 )
+from network.admin import audit, invitations
+from network.community import service as community
 from network.database import write_transaction
-from network.exceptions import Invalid
+from network.exceptions import Forbidden, Invalid
 from network.extensions import db
 from network.logs import get_logger
 from network.models import Member, MemberStatus, Role, TokenPurpose
@@ -27,22 +29,51 @@ security_log = get_logger("security")
 
 
 def sign_up(
-    *, email: str, handle: str, display_name: str, password: str, language: str | None
+    *,
+    email: str,
+    handle: str,
+    display_name: str,
+    password: str,
+    language: str | None,
+    invite: str | None = None,
+    ref: str | None = None,
 ) -> Member:
-    """Create a customer account and mail a verification link.
+    """Create an account as the community's registration mode allows, and mail a link.
 
-    Raises Invalid (with the field) for a bad or taken email or handle, a bad
-    name, or a password the policy refuses.
+    - open: anyone joins as a customer; `ref`, a member's handle, records who
+      invited them (a personal link);
+    - invite: an invitation token is required;
+    - approval: new members wait (status pending) unless they hold an invitation.
+    An invitation gives its role and skips approval; each use is counted.
+    Raises Forbidden without a needed invitation, Invalid for bad fields or an
+    invitation that no longer works.
     """
+    settings = community.profile()
+    invitation = invitations.usable(invite) if invite else None
+    if invite and invitation is None:
+        raise Invalid(_l("This invitation is no longer valid."), field="invite")
+    if settings.registration == "invite" and invitation is None:
+        raise Forbidden(_l("Joining this community needs an invitation."))
     fields = checked_new_member(
         email=email, handle=handle, display_name=display_name, password=password
     )
+    waits = settings.registration == "approval" and invitation is None
+    referrer = None
+    if ref and invitation is None and settings.registration == "open":
+        referrer = db.session.scalar(
+            select(Member.id).where(
+                Member.handle == ref.lower(), Member.status == MemberStatus.active
+            )
+        )
     with taken_meanwhile(), write_transaction() as session:
+        spent = invitations.spend(session, invite) if invitation is not None else None
         member = Member(
             **fields,
-            role=Role.customer,
-            status=MemberStatus.active,
+            role=spent.role if spent else Role.customer,
+            status=MemberStatus.pending if waits else MemberStatus.active,
             language=language if language in current_app.config["LANGUAGES"] else None,
+            invitation_id=spent.id if spent else None,
+            invited_by_id=spent.created_by_id if spent else referrer,
         )
         session.add(member)
         session.flush()
@@ -53,7 +84,9 @@ def sign_up(
             member_id=member.id,
             email=fields["email"],
         )
-    security_log.info("sign-up member=%s", member.id)
+    security_log.info(
+        "sign-up member=%s role=%s status=%s", member.id, member.role.value, member.status.value
+    )
     _mail_verification(member, fields["email"], raw)
     return member
 
@@ -113,7 +146,24 @@ def verify_email(raw: str) -> Member:
             security_log.info("email changed member=%s", member.id)
             member.email = token.email
         member.email_verified = True
+        if _promotes(member):
+            member.role = Role.employee
+            sessions.bump_session_version(session, member)
+            audit.record(
+                session,
+                None,
+                "promoted_by_domain",
+                member.id,
+                domain=member.email.rsplit("@", 1)[1],
+            )
+            member.promoted = True
     return member
+
+
+def _promotes(member: Member) -> bool:
+    """A customer who proved an address in a company domain becomes an employee."""
+    domain = member.email.rsplit("@", 1)[-1]
+    return member.role == Role.customer and domain in community.profile().staff_domains
 
 
 def request_email_change(member: Member, new_email: str, current_password: str) -> str:

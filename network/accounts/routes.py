@@ -26,10 +26,12 @@ from network.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from network.admin import invitations
+from network.community import service as community
 from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Forbidden, Invalid, NotFound, ServiceError
 from network.extensions import limiter
-from network.models import TokenPurpose
+from network.models import MemberStatus, TokenPurpose
 from network.permissions import signed_in
 from network.urls import safe_next
 from network.web import client, render_form, show_form_error
@@ -66,9 +68,14 @@ def sign_up() -> Response | str | tuple[str, int]:
         return redirect(url_for("main.index"))
     form = SignUpForm()
     if request.method == "GET":
-        return render_template("accounts/sign_up.html", form=form)
+        form.invite.data = request.args.get("invite", "")[:128]
+        form.ref.data = request.args.get("ref", "")[:30]
+    invitation = invitations.usable(form.invite.data) if form.invite.data else None
+    context = {"invitation": invitation, "mode": community.profile().registration}
+    if request.method == "GET":
+        return render_template("accounts/sign_up.html", form=form, **context)
     if not form.validate_on_submit():
-        return render_form("accounts/sign_up.html", form)
+        return render_form("accounts/sign_up.html", form, **context)
     try:
         member = registration.sign_up(
             email=form.email.data,
@@ -76,18 +83,32 @@ def sign_up() -> Response | str | tuple[str, int]:
             display_name=form.display_name.data,
             password=form.password.data,
             language=str(get_locale()),
+            invite=form.invite.data or None,
+            ref=form.ref.data or None,
         )
     except Invalid as error:
         show_form_error(form, error)
-        return render_form("accounts/sign_up.html", form)
+        return render_form("accounts/sign_up.html", form, **context)
+    except Forbidden as error:
+        show_form_error(form, error)
+        return render_template("accounts/sign_up.html", form=form, **context), 403
     _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
-    flash(
-        _(
-            "Welcome! We sent a link to %(email)s: open it to confirm your address.",
-            email=member.email,
-        ),
-        "success",
-    )
+    if member.status == MemberStatus.pending:
+        flash(
+            _(
+                "Thank you! An admin will look at your request soon; we will write to %(email)s.",
+                email=member.email,
+            ),
+            "info",
+        )
+    else:
+        flash(
+            _(
+                "Welcome! We sent a link to %(email)s: open it to confirm your address.",
+                email=member.email,
+            ),
+            "success",
+        )
     return redirect(url_for("main.index"))
 
 
@@ -131,12 +152,18 @@ def sign_out() -> Response:
 
 @blueprint.get("/verify/<token>")
 def verify_email(token: str) -> Response:
+    was_signed_in = current_user.is_authenticated and current_user.id
     try:
-        registration.verify_email(token)
+        member = registration.verify_email(token)
     except ServiceError as error:
         flash(str(error.message), "error")
         return redirect(url_for("main.index"))
     flash(_("Your email address is confirmed."), "success")
+    if member.promoted:
+        flash(_("Your address is in the company's domain: you now answer as staff."), "success")
+        if was_signed_in == member.id:
+            # The promotion ended every session; this browser proved the address.
+            _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
     return redirect(
         url_for("settings.account")
         if current_user.is_authenticated

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from network.accounts import members
+from network.community import service as community
 from network.extensions import db
 from network.i18n import LANGUAGE_COOKIE
 from network.main.forms import LanguageForm
@@ -41,6 +42,34 @@ def choose_language() -> Response:
         samesite="Lax",
         secure=_secure_cookies(),
     )
+    return response
+
+
+@blueprint.get("/terms")
+def terms() -> str:
+    return _community_page("terms")
+
+
+@blueprint.get("/privacy")
+def privacy() -> str:
+    return _community_page("privacy")
+
+
+def _community_page(which: str) -> str:
+    page = getattr(community.profile(), which)
+    if not page:
+        abort(404)
+    return render_template("main/community_page.html", which=which, page=page)
+
+
+@blueprint.get("/brand.css")
+def brand_css() -> Response:
+    """The accent colour as a stylesheet: the CSP allows no inline styles."""
+    accent = community.profile().accent  # validated as #rrggbb when saved
+    response = make_response(f":root {{ --accent: {accent}; }}\n")
+    response.mimetype = "text/css"
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
     return response
 
 

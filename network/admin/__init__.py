@@ -1,0 +1,1 @@
+"""Running the community: members, approvals, invitations, settings and the audit log."""

@@ -1,0 +1,87 @@
+"""Inviting without admin rights: staff invite customers (when allowed), members bring friends."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from network.accounts.forms import ConfirmForm
+from network.admin import invitations
+from network.admin.forms import InvitationForm
+from network.admin.routes import create_from_form
+from network.community import service as community
+from network.errors import rerenders_form_on_csrf_error
+from network.exceptions import ServiceError
+from network.extensions import db
+from network.models import Member
+from network.permissions import Permission, requires
+
+blueprint = Blueprint("invites", __name__)
+
+
+def _staff_may_invite() -> None:
+    if not invitations.may_invite(current_user):
+        abort(403)
+
+
+def _page(form: InvitationForm, new_link: str | None = None, status: int = 200):
+    listed = invitations.listed_for(current_user)
+    return render_template(
+        "admin/invitations.html",
+        form=form,
+        invitations=listed,
+        new_link=new_link,
+        joined=invitations.joined_with([i.id for i in listed]),
+        confirm_form=ConfirmForm(formdata=None),
+        action=url_for("invites.create"),
+        may_choose_role=False,
+    ), status
+
+
+@blueprint.get("/invitations")
+@requires(Permission.staff)
+def index() -> tuple[str, int]:
+    _staff_may_invite()
+    return _page(InvitationForm(formdata=None))
+
+
+@blueprint.post("/invitations")
+@requires(Permission.staff)
+@rerenders_form_on_csrf_error
+def create() -> tuple[str, int]:
+    _staff_may_invite()
+    return create_from_form(_page, role_from_form=False)
+
+
+@blueprint.post("/invitations/<int:invitation_id>/revoke")
+@requires(Permission.staff)
+def revoke(invitation_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        invitations.revoke(current_user, invitation_id)
+    except ServiceError as error:
+        abort(error.status)
+    flash(_("The invitation no longer works."), "success")
+    return redirect(url_for("invites.index"))
+
+
+@blueprint.get("/invite")
+@requires(Permission.write)
+def personal() -> str:
+    """A member's personal link for friends (open communities), and who came through it."""
+    joined = list(
+        db.session.scalars(
+            select(Member)
+            .where(Member.invited_by_id == current_user.id)
+            .order_by(Member.created_at.desc(), Member.id.desc())
+            .limit(200)
+        )
+    )
+    link = None
+    if community.profile().registration == "open":
+        link = url_for("accounts.sign_up", ref=current_user.handle, _external=True)
+    return render_template("admin/personal_invite.html", link=link, joined=joined)
