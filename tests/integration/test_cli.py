@@ -61,4 +61,4 @@ def test_set_community_refuses_bad_input_clearly(runner):
     assert runner.invoke(args=["set-community"]).exit_code == 2
     too_long = runner.invoke(args=["set-community", "--name", "x" * 200])
     assert too_long.exit_code == 1
-    assert "longer than 80" in too_long.output
+    assert "at most 80 characters" in too_long.output

@@ -8,4 +8,7 @@ ROWS: dict[str, tuple[str, dict[str, int]]] = {
     "GET /healthz": ("/healthz", same(200)),
     "POST /language": ("/language", same(400)),  # no language chosen
     "GET /static/<path:filename>": ("/static/css/site.css", same(200)),
+    "GET /brand.css": ("/brand.css", same(200)),
+    "GET /terms": ("/terms", same(404)),  # no terms written yet
+    "GET /privacy": ("/privacy", same(404)),
 }
