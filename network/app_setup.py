@@ -100,6 +100,7 @@ BLUEPRINT_MODULES = (
     "network.posts.feed_routes",
     "network.admin.routes",
     "network.admin.invite_routes",
+    "network.sharing.routes",
     "network.profiles.routes",
     "network.profiles.settings_routes",
     "network.uploads.routes",

@@ -11,6 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from network import i18n
 from network.community import service as community
+from network.models import utcnow
+from network.sharing.service import shareable_post
+from network.sharing.urls import absolute, canonical
 
 
 def _layout_context() -> dict[str, Any]:
@@ -87,6 +90,12 @@ def _state_label(state: Any) -> str:
     return str(_STATE_LABELS.get(getattr(state, "value", state), state))
 
 
+def _first_image(markup: str) -> str | None:
+    from network.sanitize import upload_images
+
+    return next(iter(upload_images(markup)), None)
+
+
 def _can(member: Any, permission: str) -> bool:
     from network.permissions import Permission, can
 
@@ -104,6 +113,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = _role_label
     app.jinja_env.filters["audit_label"] = _audit_label
     app.jinja_env.globals["can"] = _can
+    app.jinja_env.globals["now_utc"] = utcnow
+    app.jinja_env.globals["canonical"] = canonical
+    app.jinja_env.globals["absolute_url"] = absolute
+    app.jinja_env.globals["shareable_post"] = shareable_post
+    app.jinja_env.filters["first_image"] = _first_image
     app.jinja_env.filters["status_label"] = _status_label
     app.jinja_env.globals["avatar_url"] = _avatar_url
     app.jinja_env.trim_blocks = True

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, make_response, redirect, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -11,6 +21,7 @@ from network.community import service as community
 from network.extensions import db
 from network.i18n import LANGUAGE_COOKIE
 from network.main.forms import LanguageForm
+from network.pagination import BadCursor
 from network.urls import safe_next
 
 blueprint = Blueprint("main", __name__)
@@ -19,10 +30,18 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
 @blueprint.get("/")
-def index() -> str:
+def index() -> str | Response:
+    """Visitors see what the community talks about; members land on their home feed."""
     from network.posts.feed import public_posts
+    from network.sharing.service import most_discussed
 
-    return render_template("main/index.html", front=public_posts(size=10))
+    if current_user.is_authenticated:
+        return redirect(url_for("feed.home"))
+    try:
+        front = public_posts(request.args.get("cursor"), size=10)
+    except BadCursor:
+        abort(400)
+    return render_template("main/index.html", front=front, discussed=most_discussed())
 
 
 @blueprint.post("/language")

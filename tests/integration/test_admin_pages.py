@@ -171,7 +171,7 @@ def test_settings_are_saved_validated_and_audited(app, client, admin, as_member)
     assert (
         post_form(browser, "/admin/settings", data, token_from="/admin/settings").status_code == 302
     )
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "Acme Users" in page and 'href="/terms"' in page
     assert "--accent: #aa3300" in client.get("/brand.css").get_data(as_text=True)
     assert "Be kind." in client.get("/terms").get_data(as_text=True)
@@ -215,7 +215,7 @@ def test_a_logo_is_uploaded_and_shown(app, client, admin, as_member):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     logo = re.search(r'<img src="(/uploads/[^"]+)" alt="" class="brand-logo"', page)
     assert logo and client.get(logo.group(1)).status_code == 200
     not_image = browser.post(

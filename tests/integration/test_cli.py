@@ -53,7 +53,7 @@ def test_gen_secret_never_silently_replaces_a_good_secret(app, runner):
 def test_set_community_names_the_community(app, runner, client):
     result = runner.invoke(args=["set-community", "--name", "Acme Users", "--tagline", "Hi"])
     assert result.exit_code == 0, result.output
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "Acme Users" in page and "Hi" in page
 
 

@@ -65,7 +65,7 @@ def test_comments_have_a_length_limit_and_keep_the_text(app, customer, as_member
 
 def test_visitors_and_invisible_posts(app, client, customer, intruder, as_member):
     members_post = make_post(app, customer, visibility="members")
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     anonymous = client.post(
         f"/posts/{members_post.id}/comments", data={"body": "hi", "csrf_token": token}
     )
@@ -150,7 +150,7 @@ def test_intruders_cannot_touch_others_comments(app, customer, intruder, as_memb
 
     anonymous = app.test_client()
     assert anonymous.get(f"/comments/{secret.id}/edit").status_code == 302  # sign in first
-    token = token_of(anonymous.get("/").get_data(as_text=True))
+    token = token_of(anonymous.get("/", follow_redirects=True).get_data(as_text=True))
     assert (
         anonymous.post(f"/comments/{secret.id}/delete", data={"csrf_token": token}).status_code
         == 401

@@ -39,7 +39,7 @@ def test_the_setup_link_creates_the_first_admin_once(app, client):
     path = setup_path(app)
     response = create_admin(client, path)
     assert response.status_code == 302
-    assert "Olga Owner" in client.get("/").get_data(as_text=True)
+    assert "Olga Owner" in client.get("/", follow_redirects=True).get_data(as_text=True)
     with app.app_context():
         owner = db.session.scalar(select(Member).where(Member.handle == "owner"))
         assert owner.role == Role.admin and owner.email_verified

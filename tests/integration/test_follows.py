@@ -96,7 +96,7 @@ def test_visitors_and_forged_requests_change_nothing(app, client, customer, empl
 def test_unknown_and_inactive_members_cannot_be_followed(app, member_factory, employee, as_member):
     member_factory(handle="sam", status=MemberStatus.suspended)
     emma = as_member(employee)
-    token = csrf_token(emma.get("/").get_data(as_text=True))
+    token = csrf_token(emma.get("/", follow_redirects=True).get_data(as_text=True))
     for handle in ("sam", "nobody"):
         assert emma.post(f"/u/{handle}/follow", data={"csrf_token": token}).status_code == 404
     assert follow_rows(app) == set()

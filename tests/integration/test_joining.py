@@ -88,7 +88,7 @@ def test_approval_mode_makes_newcomers_wait(app, client, admin, as_member):
     assert join(client).status_code == 302
     waiting = member(app)
     assert waiting.status == MemberStatus.pending
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "waiting for approval" in page
     assert client.get("/posts/new").status_code == 403  # signed in, allowed nothing
     from tests.support.people import post_form

@@ -15,12 +15,14 @@ def test_the_switch_stores_the_language_in_the_account(app, customer, as_member)
     # Another device, an English browser: still Russian, because the account says so
     other = as_member(customer)
     other.delete_cookie("lang")
-    page = other.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = other.get("/feed", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="ru">' in page
 
 
 def test_a_member_without_a_choice_follows_the_browser(customer, as_member):
-    page = as_member(customer).get("/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    page = (
+        as_member(customer).get("/feed", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    )
     assert '<html lang="ru">' in page
 
 

@@ -27,7 +27,7 @@ def test_the_community_name_appears_once_set(client, ctx):
     from network.community.service import set_value
 
     set_value("name", "Acme Users")
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "<title>Acme Users</title>" in page
     assert "Welcome to Acme Users" in page
 
@@ -47,7 +47,7 @@ def test_unknown_languages_fall_back_to_english(client):
 
 
 def test_the_language_switch_remembers_the_choice(client):
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     response = client.post("/language", data={"language": "ru", "next": "/", "csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -58,7 +58,7 @@ def test_the_language_switch_remembers_the_choice(client):
 
 
 def test_the_language_switch_never_redirects_off_site(client):
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     response = client.post(
         "/language", data={"language": "en", "next": "//evil.com", "csrf_token": token}
     )
@@ -66,7 +66,7 @@ def test_the_language_switch_never_redirects_off_site(client):
 
 
 def test_the_language_switch_refuses_unknown_languages(client):
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     response = client.post("/language", data={"language": "xx", "csrf_token": token})
     assert response.status_code == 400
     assert client.get_cookie("lang") is None
@@ -185,6 +185,6 @@ def test_a_csrf_failure_shows_the_form_again_with_the_text_kept(app_with_a_form)
 
 def test_the_same_form_saves_with_its_token(app_with_a_form):
     client = app_with_a_form.test_client()
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     response = client.post("/note", data={"body": "hello", "csrf_token": token})
     assert response.get_data(as_text=True) == "saved"

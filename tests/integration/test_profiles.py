@@ -123,7 +123,7 @@ def test_the_own_page_offers_editing_and_others_offer_following(customer, employ
 
 
 def test_the_layout_links_the_directory_and_the_members_own_page(customer, as_member):
-    page = as_member(customer).get("/").get_data(as_text=True)
+    page = as_member(customer).get("/", follow_redirects=True).get_data(as_text=True)
     assert 'href="/members"' in page
     assert 'href="/u/carla" class="member-name"' in page
 

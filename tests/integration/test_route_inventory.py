@@ -40,6 +40,6 @@ def test_each_person_gets_the_expected_status(browsers, row):
         if method == "GET":
             got[person] = browser.get(path).status_code
         else:
-            token = csrf_token(browser.get("/").get_data(as_text=True))
+            token = csrf_token(browser.get("/", follow_redirects=True).get_data(as_text=True))
             got[person] = browser.post(path, data={"csrf_token": token}).status_code
     assert got == by_person

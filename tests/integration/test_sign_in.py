@@ -17,7 +17,7 @@ def test_a_member_signs_in_by_email_or_handle_and_sees_their_name(app, customer)
     for login in (customer.email, customer.handle, "@" + customer.handle.upper()):
         browser = app.test_client()
         assert sign_in(browser, login).status_code == 302
-        assert "Carla Customer" in browser.get("/").get_data(as_text=True)
+        assert "Carla Customer" in browser.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(client, customer):

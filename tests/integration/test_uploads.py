@@ -30,7 +30,7 @@ def app_settings():
 
 def send(browser, data: bytes, filename: str = "picture.png", content_type: str = "image/png"):
     """POST /uploads as the post editor does: multipart "file", token in X-CSRFToken."""
-    token = csrf_token(browser.get("/").get_data(as_text=True))
+    token = csrf_token(browser.get("/", follow_redirects=True).get_data(as_text=True))
     return browser.post(
         "/uploads",
         data={"file": pictures.upload(data, filename, content_type)},
@@ -86,7 +86,7 @@ def test_anyone_with_the_link_can_load_the_picture(app, customer, as_member, cli
 
 def test_the_csrf_token_may_also_travel_as_a_form_field(customer, as_member):
     browser = as_member(customer)
-    token = csrf_token(browser.get("/").get_data(as_text=True))
+    token = csrf_token(browser.get("/", follow_redirects=True).get_data(as_text=True))
     response = browser.post(
         "/uploads",
         data={"file": pictures.upload(pictures.picture()), "csrf_token": token},
@@ -121,7 +121,7 @@ def test_visitors_and_waiting_members_cannot_upload(app, client, member_factory,
 
 def test_a_request_without_a_file_is_refused(customer, as_member):
     browser = as_member(customer)
-    token = csrf_token(browser.get("/").get_data(as_text=True))
+    token = csrf_token(browser.get("/", follow_redirects=True).get_data(as_text=True))
     response = browser.post("/uploads", headers={"X-CSRFToken": token})
     assert "Choose a picture" in refused(response)
 

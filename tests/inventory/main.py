@@ -1,10 +1,10 @@
 """The rows of the route inventory (SEC-10) for the front door."""
 
-from tests.inventory.people import same
+from tests.inventory.people import members_only, same
 
 # Socket.IO is WSGI middleware, not a Flask rule; the realtime issue covers it.
 ROWS: dict[str, tuple[str, dict[str, int]]] = {
-    "GET /": ("/", same(200)),
+    "GET /": ("/", members_only(200, 302)),  # members land on their feed
     "GET /healthz": ("/healthz", same(200)),
     "POST /language": ("/language", same(400)),  # no language chosen
     "GET /static/<path:filename>": ("/static/css/site.css", same(200)),

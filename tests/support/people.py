@@ -114,7 +114,7 @@ def as_member(app: Flask):
 
 def post_form(client, path: str, data: dict[str, Any] | None = None, *, token_from: str = "/"):
     """POST with a CSRF token read from a page, as the browser would."""
-    token = csrf_token(client.get(token_from).get_data(as_text=True))
+    token = csrf_token(client.get(token_from, follow_redirects=True).get_data(as_text=True))
     return client.post(path, data={**(data or {}), "csrf_token": token})
 
 

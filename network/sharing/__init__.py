@@ -1,0 +1,1 @@
+"""Being found and shared on the open web: canonical URLs, link previews, Atom, sitemap, robots."""

@@ -1,0 +1,70 @@
+"""What may be shared: only public, visible posts and public profiles of active members.
+
+Every surface that leaves the site (link previews, Atom, sitemap) reads from
+here, so members-only content cannot leak through any of them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from network.extensions import db
+from network.models import ContentState, Member, Post, Visibility, utcnow
+from network.models.profile import Profile
+
+ATOM_ENTRIES = 50
+SITEMAP_POSTS = 10_000
+SITEMAP_PROFILES = 10_000
+
+
+def shareable_post(post: Post) -> bool:
+    return post.visibility == Visibility.public and post.state == ContentState.visible
+
+
+def public_posts(limit: int) -> list[Post]:
+    return list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.author))
+            .where(Post.visibility == Visibility.public, Post.state == ContentState.visible)
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def most_discussed(days: int = 7, limit: int = 5) -> list[Post]:
+    """Public posts of the last days with the most comments (the front page's strip)."""
+    since = utcnow() - timedelta(days=days)
+    return list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.author))
+            .where(
+                Post.visibility == Visibility.public,
+                Post.state == ContentState.visible,
+                Post.created_at >= since,
+                Post.comment_count > 0,
+            )
+            .order_by(Post.comment_count.desc(), Post.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def public_profiles(limit: int) -> list[Member]:
+    """Members an anonymous visitor may see: the directory's own rule, for nobody."""
+    from network.profiles.service import listed_to
+
+    return list(
+        db.session.scalars(
+            select(Member)
+            .outerjoin(Profile, Profile.member_id == Member.id)
+            .where(*listed_to(None))
+            .order_by(Member.id)
+            .limit(limit)
+        )
+    )
