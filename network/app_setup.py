@@ -63,6 +63,9 @@ def configure_extensions(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    from network.realtime.events import register
+
+    register(socketio)
 
 
 def configure_security(app: Flask) -> None:

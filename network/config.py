@@ -226,6 +226,12 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_MAIL_IP": "10 per 15 minutes",
         "RATELIMIT_MAIL_ACCOUNT": "3 per 15 minutes",
         "RATELIMIT_UPLOAD": "60 per 10 minutes",
+        # Socket events, per member (or per socket for anonymous listeners)
+        "RATELIMIT_SOCKET": {
+            "default": "60 per minute",
+            "on_comment": "10 per minute",
+            "on_subscribe": "120 per minute",
+        },
         # how long links stay good
         "VERIFY_EMAIL_HOURS": 48,
         "RESET_PASSWORD_MINUTES": 60,

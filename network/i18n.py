@@ -21,6 +21,10 @@ JS_MESSAGES = {
     "reconnecting": _l("Reconnecting…"),
     "connection_restored": _l("Connection restored"),
     "uploading": _l("Uploading…"),
+    "staff": _l("staff"),
+    "edited": _l("edited"),
+    "comment_deleted": _l("Comment deleted."),
+    "comment_hidden": _l("Comment hidden by a moderator."),
     "uploaded": _l("Image added to the text."),
     "upload_failed": _l("The image could not be uploaded."),
 }

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from network.accounts import passwords
 from network.accounts.validation import normalize_email
@@ -23,6 +23,7 @@ from network.exceptions import Forbidden, Invalid, NotFound
 from network.extensions import db
 from network.logs import get_logger
 from network.models import Member, MemberSession, MemberStatus, SignInEvent, utcnow
+from network.realtime import sessions as realtime_sessions
 
 security_log = get_logger("security")
 
@@ -205,6 +206,7 @@ def end_session_by_key(key: str | None) -> None:
             .where(MemberSession.key == key, MemberSession.ended_at.is_(None))
             .values(ended_at=utcnow())
         )
+    realtime_sessions.session_ended(key)
 
 
 def open_sessions(member: Member) -> list[MemberSession]:
@@ -258,6 +260,14 @@ def bump_session_version(session, member: Member) -> None:
         update(MemberSession)
         .where(MemberSession.member_id == member.id, MemberSession.ended_at.is_(None))
         .values(ended_at=utcnow())
+    )
+    member_id = member.id
+    # Sockets close once the transaction commits (a rollback keeps them).
+    event.listen(
+        session,
+        "after_commit",
+        lambda _s: realtime_sessions.member_signed_out(member_id),
+        once=True,
     )
 
 

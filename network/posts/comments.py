@@ -29,6 +29,7 @@ from network.models import (
     utcnow,
 )
 from network.posts import access
+from network.realtime import broadcast
 
 MAX_COMMENT = 5_000
 MAX_PAGE = 200
@@ -113,7 +114,9 @@ def add_comment(author: Member, post_id: int, body: str, *, key: str | None = No
         except IntegrityError:
             if attempt == 2 or key is None:
                 raise
-    return load_comment(comment.id)
+    created = load_comment(comment.id)
+    broadcast.conversation_changed(EventKind.comment, created)
+    return created
 
 
 def load_comment(comment_id: int) -> Comment:
@@ -151,7 +154,9 @@ def _change(actor: Member, comment_id: int, change: Any) -> Comment:
             raise NotFound(NOT_VISIBLE)
         kind = change(session, post, comment)
         _next_event(session, post, kind, comment)
-    return load_comment(comment_id)
+    changed = load_comment(comment_id)
+    broadcast.conversation_changed(kind, changed)
+    return changed
 
 
 def edit_comment(editor: Member, comment_id: int, *, version: int, body: str) -> Comment:

@@ -1,0 +1,46 @@
+"""Sending conversation changes to the people in a post's room, after the commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from network import serializers
+from network.extensions import socketio
+from network.logs import get_logger
+from network.models import Comment, ConversationEvent, EventKind
+from network.realtime.rooms import post_room
+
+log = get_logger("realtime")
+
+# Every conversation change is one of three events on the wire (docs/realtime.md).
+WIRE_EVENT = {
+    EventKind.comment: "comment",
+    EventKind.comment_updated: "comment_updated",
+    EventKind.comment_hidden: "comment_updated",
+    EventKind.comment_restored: "comment_updated",
+    EventKind.comment_deleted: "comment_deleted",
+}
+
+
+def payload(kind: EventKind, comment: Comment, n: int) -> dict[str, Any]:
+    """The event's body, from the comment's current state (a removed one carries no words)."""
+    if kind == EventKind.comment_deleted:
+        return {"id": comment.id, "post_id": comment.post_id, "seq": comment.seq, "n": n}
+    data = serializers.comment(comment)
+    data["n"] = n
+    return data
+
+
+def replay(events: list[ConversationEvent]) -> list[tuple[str, dict[str, Any]]]:
+    """What a client that missed these events is sent, in n order."""
+    return [(WIRE_EVENT[e.kind], payload(e.kind, e.comment, e.n)) for e in events]
+
+
+def conversation_changed(kind: EventKind, comment: Comment) -> None:
+    """Tell the post's room; a failure here loses nothing (clients re-sync by n)."""
+    try:
+        socketio.emit(
+            WIRE_EVENT[kind], payload(kind, comment, comment.n), to=post_room(comment.post_id)
+        )
+    except Exception:  # the fast path must never break the write that already committed
+        log.exception("broadcast failed post=%s n=%s", comment.post_id, comment.n)

@@ -1,0 +1,173 @@
+"""The Socket.IO event handlers: every event re-checks who is asking (SEC-13)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_socketio import Namespace, disconnect, emit, join_room, leave_room
+from sqlalchemy import select
+
+from network import serializers
+from network.accounts.tokens import member_for_api_token
+from network.exceptions import ServiceError
+from network.extensions import db
+from network.models import Member, MemberSession, MemberStatus
+from network.posts import comments, service
+from network.realtime import broadcast, connections, throttle
+from network.realtime.rooms import member_room, post_room
+
+ALLOWED_STATUSES = (MemberStatus.active, MemberStatus.pending)
+
+
+def _error(code: str, message: Any) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message": str(message)}}
+
+
+def _int(data: Any, key: str) -> int | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**53:
+        return None
+    return value
+
+
+class _Refused(Exception):
+    """The connection no longer speaks for anybody: it is closed."""
+
+
+def _asking_member() -> Member | None:
+    """The member behind this socket right now, or None for an anonymous listener.
+
+    A socket opened by a member whose session has since ended (sign-out,
+    password change, suspension, role change) is disconnected here.
+    """
+    connection = connections.get(request.sid)
+    if connection is None:
+        raise _Refused
+    if connection.member_id is None:
+        return None
+    member = db.session.get(Member, connection.member_id)
+    alive = (
+        member is not None
+        and member.status in ALLOWED_STATUSES
+        and member.session_version == connection.session_version
+    )
+    if alive and connection.session_key is not None:
+        alive = (
+            db.session.scalar(
+                select(MemberSession.id).where(
+                    MemberSession.key == connection.session_key, MemberSession.ended_at.is_(None)
+                )
+            )
+            is not None
+        )
+    if not alive:
+        disconnect()
+        raise _Refused
+    return member
+
+
+def _guarded(handler):
+    def run(self, data=None):
+        try:
+            member = _asking_member()
+        except _Refused:
+            return _error("unauthorized", _l("Please sign in again."))
+        who = f"member:{member.id}" if member else f"sid:{request.sid}"
+        if not throttle.allowed(handler.__name__, who):
+            return _error("rate_limited", _l("Please wait a moment before trying again."))
+        return handler(self, member, data if isinstance(data, dict) else {})
+
+    run.__name__ = handler.__name__
+    return run
+
+
+class ConversationNamespace(Namespace):
+    """The default namespace: post conversations and a member's own notifications."""
+
+    def on_connect(self, auth: Any = None) -> bool:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        session_key = None
+        if token is not None:
+            member = member_for_api_token(token if isinstance(token, str) else None)
+            if member is None:
+                return False  # a wrong token is refused, not quietly anonymous
+        elif current_user.is_authenticated and current_user.status in ALLOWED_STATUSES:
+            member = current_user
+            session_key = g.get("member_session_key")
+        else:
+            member = None
+        connections.add(
+            connections.Connection(
+                sid=request.sid,
+                member_id=member.id if member else None,
+                session_version=member.session_version if member else None,
+                session_key=session_key,
+            )
+        )
+        if member is not None:
+            join_room(member_room(member.id))
+        return True
+
+    def on_disconnect(self, *_reason: Any) -> None:
+        connections.remove(request.sid)
+
+    @_guarded
+    def on_subscribe(self, member: Member | None, data: dict[str, Any]) -> dict[str, Any]:
+        post_id, after = _int(data, "post_id"), _int(data, "after")
+        if post_id is None or after is None:
+            return _error("invalid", _l("Send post_id and after as whole numbers."))
+        try:
+            post = service.post_for_viewer(member, post_id)
+        except ServiceError as error:
+            return _error("not_found", error.message)
+        # Join first, then read: a change committed meanwhile is either in the
+        # replay or arrives live, and the client drops what it already has.
+        join_room(post_room(post.id))
+        connection = connections.get(request.sid)
+        if connection is not None:
+            connection.rooms.add(post_room(post.id))
+        last = after
+        while True:
+            missed = comments.events_after(post, after_n=last)
+            for event_name, body in broadcast.replay(missed):
+                emit(event_name, body)
+            if len(missed) < comments.MAX_PAGE:
+                break
+            last = missed[-1].n
+        db.session.refresh(post)
+        return {"ok": True, "last": post.last_n}
+
+    @_guarded
+    def on_unsubscribe(self, member: Member | None, data: dict[str, Any]) -> dict[str, Any]:
+        post_id = _int(data, "post_id")
+        if post_id is None:
+            return _error("invalid", _l("Send post_id as a whole number."))
+        leave_room(post_room(post_id))
+        return {"ok": True}
+
+    @_guarded
+    def on_comment(self, member: Member | None, data: dict[str, Any]) -> dict[str, Any]:
+        if member is None:
+            return _error("unauthorized", _l("Please sign in to comment."))
+        post_id, body, key = _int(data, "post_id"), data.get("body"), data.get("key")
+        if (
+            post_id is None
+            or not isinstance(body, str)
+            or (key is not None and not isinstance(key, str))
+        ):
+            return _error("invalid", _l("Send post_id, body and key."))
+        try:
+            comment = comments.add_comment(member, post_id, body, key=key)
+        except ServiceError as error:
+            codes = {404: "not_found", 403: "forbidden", 409: "conflict", 422: "invalid"}
+            return _error(codes.get(error.status, "invalid"), error.message)
+        return {"ok": True, "comment": serializers.comment(comment)}
+
+
+def register(socketio: Any) -> None:
+    """Attach the namespace once per process (Flask-SocketIO keeps handlers across apps)."""
+    if not any(isinstance(h, ConversationNamespace) for h in socketio.namespace_handlers):
+        socketio.on_namespace(ConversationNamespace("/"))
