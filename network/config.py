@@ -231,6 +231,8 @@ def defaults() -> dict[str, Any]:
             "default": "60 per minute",
             "on_comment": "10 per minute",
             "on_subscribe": "120 per minute",
+            "on_typing": "120 per minute",
+            "typing_shown": "1 per 3 seconds",
         },
         # how long links stay good
         "VERIFY_EMAIL_HOURS": 48,

@@ -117,6 +117,9 @@ def app(
     # No app context stays pushed: requests would share it (and its `g`) with
     # the test.  Tests that touch the database directly use the `ctx` fixture.
     yield application
+    from network.realtime import connections
+
+    connections.clear()  # the registry is per process; each test's app starts empty
     with application.app_context():
         db.session.remove()
         if db_backend == "postgresql":

@@ -44,3 +44,17 @@ def conversation_changed(kind: EventKind, comment: Comment) -> None:
         )
     except Exception:  # the fast path must never break the write that already committed
         log.exception("broadcast failed post=%s n=%s", comment.post_id, comment.n)
+
+
+def presence(post_id: int) -> None:
+    """Tell a post's room how many are here and which staff members are (this process)."""
+    from network.realtime import connections
+
+    here = connections.in_room(post_room(post_id))
+    viewers = {c.member_id if c.member_id is not None else c.sid for c in here}
+    staff = sorted({c.handle for c in here if c.is_staff and c.handle})
+    socketio.emit(
+        "presence",
+        {"post_id": post_id, "viewers": len(viewers), "staff": staff},
+        to=post_room(post_id),
+    )

@@ -17,6 +17,8 @@ class Connection:
     session_version: int | None
     session_key: str | None  # the browser session it came from (cookie sign-in), if any
     rooms: set[str] = field(default_factory=set)
+    handle: str | None = None
+    is_staff: bool = False
 
 
 _lock = threading.Lock()
@@ -46,3 +48,28 @@ def of_member(member_id: int) -> list[Connection]:
 def of_session(session_key: str) -> list[Connection]:
     with _lock:
         return [c for c in _connections.values() if c.session_key == session_key]
+
+
+def in_room(room: str) -> list[Connection]:
+    with _lock:
+        return [c for c in _connections.values() if room in c.rooms]
+
+
+def join(sid: str, room: str) -> None:
+    with _lock:
+        connection = _connections.get(sid)
+        if connection is not None:
+            connection.rooms.add(room)
+
+
+def leave(sid: str, room: str) -> None:
+    with _lock:
+        connection = _connections.get(sid)
+        if connection is not None:
+            connection.rooms.discard(room)
+
+
+def clear() -> None:
+    """Forget every connection (a new app in the same process: tests, a reloaded server)."""
+    with _lock:
+        _connections.clear()

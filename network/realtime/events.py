@@ -105,6 +105,8 @@ class ConversationNamespace(Namespace):
                 member_id=member.id if member else None,
                 session_version=member.session_version if member else None,
                 session_key=session_key,
+                handle=member.handle if member else None,
+                is_staff=bool(member and member.is_staff),
             )
         )
         if member is not None:
@@ -112,7 +114,9 @@ class ConversationNamespace(Namespace):
         return True
 
     def on_disconnect(self, *_reason: Any) -> None:
-        connections.remove(request.sid)
+        gone = connections.remove(request.sid)
+        for room in gone.rooms if gone else ():
+            broadcast.presence(int(room.split(":", 1)[1]))
 
     @_guarded
     def on_subscribe(self, member: Member | None, data: dict[str, Any]) -> dict[str, Any]:
@@ -126,9 +130,8 @@ class ConversationNamespace(Namespace):
         # Join first, then read: a change committed meanwhile is either in the
         # replay or arrives live, and the client drops what it already has.
         join_room(post_room(post.id))
-        connection = connections.get(request.sid)
-        if connection is not None:
-            connection.rooms.add(post_room(post.id))
+        newly_here = post_room(post.id) not in getattr(connections.get(request.sid), "rooms", ())
+        connections.join(request.sid, post_room(post.id))
         last = after
         while True:
             missed = comments.events_after(post, after_n=last)
@@ -138,6 +141,8 @@ class ConversationNamespace(Namespace):
                 break
             last = missed[-1].n
         db.session.refresh(post)
+        if newly_here:
+            broadcast.presence(post.id)
         return {"ok": True, "last": post.last_n}
 
     @_guarded
@@ -146,6 +151,27 @@ class ConversationNamespace(Namespace):
         if post_id is None:
             return _error("invalid", _l("Send post_id as a whole number."))
         leave_room(post_room(post_id))
+        connections.leave(request.sid, post_room(post_id))
+        broadcast.presence(post_id)
+        return {"ok": True}
+
+    @_guarded
+    def on_typing(self, member: Member | None, data: dict[str, Any]) -> dict[str, Any]:
+        post_id = _int(data, "post_id")
+        if member is None:
+            return _error("unauthorized", _l("Please sign in to comment."))
+        room = post_room(post_id) if post_id is not None else None
+        connection = connections.get(request.sid)
+        if room is None or connection is None or room not in connection.rooms:
+            return _error("invalid", _l("Subscribe to the post first."))
+        if throttle.allowed("typing_shown", f"member:{member.id}:{post_id}"):
+            # Never echoed to the typer; at most one notice every few seconds.
+            emit(
+                "typing",
+                {"post_id": post_id, "handle": member.handle, "display_name": member.display_name},
+                to=room,
+                skip_sid=request.sid,
+            )
         return {"ok": True}
 
     @_guarded

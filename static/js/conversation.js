@@ -124,6 +124,39 @@
     ["comment", "comment_updated", "comment_deleted"].forEach(function (name) {
       socket.on(name, function (body) { receive(name, body); });
     });
+    var typingLine = document.getElementById("typing-status");
+    var presenceLine = document.getElementById("presence-status");
+    var typingTimer = null;
+    var lastTyped = 0;
+
+    function fill(template, values) {
+      return template.replace(/%\((\w+)\)s/g, function (_all, key) { return values[key]; });
+    }
+
+    socket.on("typing", function (body) {
+      if (!typingLine || body.post_id !== postId) { return; }
+      typingLine.textContent = fill(t("is_typing"), { name: body.display_name });
+      typingLine.hidden = false;
+      window.clearTimeout(typingTimer);
+      typingTimer = window.setTimeout(function () { typingLine.hidden = true; }, 4000);
+    });
+    socket.on("presence", function (body) {
+      if (!presenceLine || body.post_id !== postId) { return; }
+      var text = fill(t("here_now"), { num: body.viewers });
+      if (body.staff.length) { text += " · " + fill(t("staff_here"), { names: body.staff.join(", ") }); }
+      presenceLine.textContent = text;
+      presenceLine.hidden = false;
+    });
+    var box = section.querySelector(".comment-form textarea");
+    if (box) {
+      box.addEventListener("input", function () {
+        var now = Date.now();
+        if (socket.connected && now - lastTyped > 3000) {
+          lastTyped = now;
+          socket.emit("typing", { post_id: postId });
+        }
+      });
+    }
     socket.on("connect", subscribe);
     socket.on("disconnect", function () { show(t("reconnecting")); });
     document.addEventListener("visibilitychange", function () {

@@ -120,3 +120,35 @@ def test_signing_out_in_one_tab_closes_the_socket_of_another(gunicorn_server, ne
             break
         second_tab.wait_for_timeout(100)
     assert second_tab.evaluate("() => window.networkConversation.socket.connected") is False
+
+
+def test_readers_see_who_is_typing_and_which_staff_are_here(gunicorn_server, new_page, tmp_path):
+    server = gunicorn_server()
+    member(server, tmp_path, "anna", "Anna Author")
+    secret = tmp_path / "emma.pw"
+    secret.write_text(PASSWORD + "\n")
+    flask_command(
+        server.env,
+        "create-user",
+        "emma@example.com",
+        "--handle",
+        "emma",
+        "--role",
+        "employee",
+        "--name",
+        "Emma Support",
+        "--password-file",
+        str(secret),
+    )
+    anna = signed_in(new_page, server, "anna")
+    anna.goto(server.url + "/posts/new")
+    anna.get_by_label("Text").fill("The grinder is noisy")
+    anna.get_by_role("button", name="Publish").click()
+    live(anna)
+    emma = signed_in(new_page, server, "emma")
+    emma.goto(anna.url)
+    live(emma)
+    expect(anna.locator("#presence-status")).to_contain_text("Staff here: emma", timeout=3000)
+    emma.get_by_label("Your comment").press_sequentially("Let me check")
+    expect(anna.locator("#typing-status")).to_have_text("Emma Support is typing…", timeout=3000)
+    expect(emma.locator("#typing-status")).to_be_hidden()

@@ -15,10 +15,13 @@ def connect(app, browser=None, auth=None):
     return client
 
 
+CONVERSATION = {"comment", "comment_updated", "comment_deleted"}
+
+
 def received(client, name=None):
-    return [
-        (m["name"], m["args"][0]) for m in client.get_received() if not name or m["name"] == name
-    ]
+    """What arrived: one kind of event, or by default the conversation's changes only."""
+    wanted = {name} if name else CONVERSATION
+    return [(m["name"], m["args"][0]) for m in client.get_received() if m["name"] in wanted]
 
 
 def test_a_visitor_listens_to_a_public_post_and_catches_up(app, customer, employee):
@@ -185,3 +188,45 @@ def test_edits_and_deletes_are_broadcast_in_order(app, customer):
         ("comment_deleted", 3),
     ]
     assert set(events[1][1]) == {"id", "post_id", "seq", "n"}
+
+
+def test_typing_reaches_the_others_in_the_room_but_not_the_typer(
+    app, customer, employee, as_member
+):
+    post = make_post(app, customer)
+    typer, reader, elsewhere = (
+        connect(app, as_member(customer)),
+        connect(app, as_member(employee)),
+        connect(app),
+    )
+    for socket in (typer, reader):
+        socket.emit("subscribe", {"post_id": post.id, "after": 0}, callback=True)
+    other = make_post(app, customer)
+    elsewhere.emit("subscribe", {"post_id": other.id, "after": 0}, callback=True)
+    for socket in (typer, reader, elsewhere):
+        socket.get_received()
+    assert typer.emit("typing", {"post_id": post.id}, callback=True) == {"ok": True}
+    assert typer.emit("typing", {"post_id": post.id}, callback=True) == {"ok": True}  # throttled
+    assert received(reader, "typing") == [
+        ("typing", {"post_id": post.id, "handle": "carla", "display_name": "Carla Customer"})
+    ]
+    assert received(typer, "typing") == [] and received(elsewhere, "typing") == []
+
+
+def test_typing_needs_a_member_and_a_subscription(app, customer, as_member):
+    post = make_post(app, customer)
+    assert connect(app).emit("typing", {"post_id": post.id}, callback=True)["ok"] is False
+    unsubscribed = connect(app, as_member(customer))
+    assert unsubscribed.emit("typing", {"post_id": post.id}, callback=True)["ok"] is False
+
+
+def test_presence_counts_viewers_and_names_staff(app, customer, employee, as_member):
+    post = make_post(app, customer)
+    visitor = connect(app)
+    visitor.emit("subscribe", {"post_id": post.id, "after": 0}, callback=True)
+    staff = connect(app, as_member(employee))
+    staff.emit("subscribe", {"post_id": post.id, "after": 0}, callback=True)
+    latest = received(visitor, "presence")[-1][1]
+    assert latest == {"post_id": post.id, "viewers": 2, "staff": ["emma"]}
+    staff.disconnect()
+    assert received(visitor, "presence")[-1][1] == {"post_id": post.id, "viewers": 1, "staff": []}
