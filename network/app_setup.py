@@ -104,6 +104,7 @@ BLUEPRINT_MODULES = (
     "network.admin.routes",
     "network.admin.invite_routes",
     "network.sharing.routes",
+    "network.notifications.routes",
     "network.profiles.routes",
     "network.profiles.settings_routes",
     "network.uploads.routes",

@@ -96,6 +96,20 @@ def _first_image(markup: str) -> str | None:
     return next(iter(upload_images(markup)), None)
 
 
+def _unread_notifications() -> int:
+    """The badge's number, read once per request and only by pages that show it."""
+    from flask import g
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_notifications" not in g:
+        from network.notifications.service import unread_count
+
+        g.unread_notifications = unread_count(current_user)
+    return g.unread_notifications
+
+
 def _can(member: Any, permission: str) -> bool:
     from network.permissions import Permission, can
 
@@ -113,6 +127,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = _role_label
     app.jinja_env.filters["audit_label"] = _audit_label
     app.jinja_env.globals["can"] = _can
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["now_utc"] = utcnow
     app.jinja_env.globals["canonical"] = canonical
     app.jinja_env.globals["absolute_url"] = absolute

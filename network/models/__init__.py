@@ -15,6 +15,7 @@ from network.models.member import (
     SignInEvent,
     TokenPurpose,
 )
+from network.models.notification import Notification, NotificationKind
 from network.models.post import (
     Comment,
     ContentState,
@@ -42,6 +43,8 @@ __all__ = [
     "Member",
     "MemberSession",
     "MemberStatus",
+    "Notification",
+    "NotificationKind",
     "OneTimeToken",
     "Post",
     "Profile",

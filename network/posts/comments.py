@@ -28,6 +28,7 @@ from network.models import (
     Post,
     utcnow,
 )
+from network.notifications import service as notifications
 from network.posts import access
 from network.realtime import broadcast
 
@@ -116,6 +117,7 @@ def add_comment(author: Member, post_id: int, body: str, *, key: str | None = No
                 raise
     created = load_comment(comment.id)
     broadcast.conversation_changed(EventKind.comment, created)
+    notifications.comment_added(created)
     return created
 
 

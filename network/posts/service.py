@@ -100,7 +100,12 @@ def create_post(
                 raise
             # Another request with this key committed first: replay its answer.
     log.info("post created post=%s author=%s", post.id, author.id)
-    return load_post(post.id)
+    created = load_post(post.id)
+    if created.is_announcement:
+        from network.notifications import service as notifications
+
+        notifications.announcement_made(created)
+    return created
 
 
 def load_post(post_id: int) -> Post:

@@ -1,0 +1,42 @@
+"""Notifications: stored first, so none is lost; the socket only delivers them faster."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from network.models.base import Base, UTCDateTime, utcnow
+from network.models.member import Member, _enum
+from network.models.post import Comment, Post
+
+
+class NotificationKind(enum.StrEnum):
+    reply_to_post = "reply_to_post"  # someone commented on your post
+    reply_after_you = "reply_after_you"  # someone commented where you commented
+    mention = "mention"  # someone wrote your @handle
+    announcement = "announcement"  # staff pinned an announcement
+
+
+class Notification(Base):
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind, "notification_kind"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    post: Mapped[Post] = relationship(lazy="raise_on_sql")
+    comment: Mapped[Comment | None] = relationship(lazy="raise_on_sql")
+    actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id], lazy="raise_on_sql")
+
+    __table_args__ = (
+        Index("ix_notification_member_id_created_at", "member_id", "created_at", "id"),
+        Index("ix_notification_member_id_read_at", "member_id", "read_at"),
+    )

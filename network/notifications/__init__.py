@@ -1,0 +1,1 @@
+"""Notifications: replies, mentions and announcements, stored, listed, marked read, pushed live."""

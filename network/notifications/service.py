@@ -1,0 +1,197 @@
+"""The one write path for notifications, and what a member reads of theirs.
+
+Rows are written after the comment or post they are about has committed, in
+their own transaction; then the socket tells the recipients' own rooms. A
+failure here never undoes the comment, and a missed push is healed by the
+notification page and the unread badge, which read the database.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.orm import joinedload
+
+from network import sanitize, serializers
+from network.database import write_transaction
+from network.extensions import db, socketio
+from network.logs import get_logger
+from network.models import (
+    Comment,
+    ContentState,
+    Member,
+    MemberStatus,
+    Notification,
+    NotificationKind,
+    Post,
+    utcnow,
+)
+from network.realtime.rooms import member_room
+
+log = get_logger("notifications")
+MAX_THREAD_RECIPIENTS = 50
+PAGE = 100
+
+TEXTS = {
+    NotificationKind.reply_to_post: _l("%(name)s commented on your post “%(title)s”"),
+    NotificationKind.reply_after_you: _l("%(name)s also commented on “%(title)s”"),
+    NotificationKind.mention: _l("%(name)s mentioned you in “%(title)s”"),
+    NotificationKind.announcement: _l("Announcement from %(name)s: “%(title)s”"),
+}
+
+
+def comment_added(comment: Comment) -> None:
+    """Notify the post's author, earlier commenters and mentioned members of a new comment."""
+    post = db.session.get(Post, comment.post_id)
+    if post is None or post.state != ContentState.visible:
+        return
+    author_id = comment.author_id
+    recipients: dict[int, NotificationKind] = {}
+    mentioned = sanitize.mentioned_handles(comment.body)
+    if mentioned:
+        for member_id in db.session.scalars(
+            select(Member.id).where(
+                Member.handle.in_(mentioned), Member.status == MemberStatus.active
+            )
+        ):
+            recipients[member_id] = NotificationKind.mention
+    recipients.setdefault(post.author_id, NotificationKind.reply_to_post)
+    earlier = db.session.scalars(
+        select(Comment.author_id)
+        .where(
+            Comment.post_id == post.id,
+            Comment.id != comment.id,
+            Comment.state == ContentState.visible,
+        )
+        .group_by(Comment.author_id)
+        .order_by(func.max(Comment.seq).desc())
+        .limit(MAX_THREAD_RECIPIENTS)
+    )
+    for member_id in earlier:
+        recipients.setdefault(member_id, NotificationKind.reply_after_you)
+    recipients.pop(author_id, None)
+    if not recipients:
+        return
+    with write_transaction() as session:
+        rows = [
+            Notification(
+                member_id=member_id,
+                kind=kind,
+                post_id=post.id,
+                comment_id=comment.id,
+                actor_id=author_id,
+            )
+            for member_id, kind in recipients.items()
+        ]
+        session.add_all(rows)
+        session.flush()
+        ids = [row.id for row in rows]
+    _push(ids)
+
+
+def announcement_made(post: Post) -> None:
+    """Tell every active member (but the author) about a pinned announcement, in one statement."""
+    with write_transaction() as session:
+        session.execute(
+            insert(Notification).from_select(
+                ["member_id", "kind", "post_id", "actor_id", "created_at"],
+                select(
+                    Member.id,
+                    literal(NotificationKind.announcement.value),
+                    literal(post.id),
+                    literal(post.author_id),
+                    literal(utcnow(), type_=Notification.created_at.type),
+                ).where(Member.status == MemberStatus.active, Member.id != post.author_id),
+            )
+        )
+    # Announcements are pushed as the unread badge on the next page, not socket by socket.
+
+
+def _push(notification_ids: list[int]) -> None:
+    try:
+        for item in _loaded(select(Notification).where(Notification.id.in_(notification_ids))):
+            recipient = db.session.get(Member, item.member_id)
+            with force_locale((recipient.language if recipient else None) or "en"):
+                socketio.emit("notification", serialize(item), to=member_room(item.member_id))
+    except Exception:  # the rows are stored; the page and badge show them regardless
+        log.exception("notification push failed")
+
+
+def _loaded(statement: Any) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            statement.options(
+                joinedload(Notification.post),
+                joinedload(Notification.actor),
+                joinedload(Notification.comment),
+            )
+        )
+    )
+
+
+def text(item: Notification) -> str:
+    title = item.post.title or sanitize.plain_text(item.post.body_html, 60) or "…"
+    name = item.actor.display_name if item.actor else str(_l("Someone"))
+    return str(TEXTS[item.kind] % {"name": name, "title": title})
+
+
+def url(item: Notification) -> str:
+    anchor = f"#c{item.comment.seq}" if item.comment is not None else ""
+    return f"/posts/{item.post_id}{anchor}"
+
+
+def serialize(item: Notification) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "kind": item.kind.value,
+        "text": text(item),
+        "url": url(item),
+        "created_at": serializers.rfc3339(item.created_at),
+    }
+
+
+@dataclass
+class Thread:
+    post_id: int
+    items: list[Notification] = field(default_factory=list)
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for item in self.items if item.read_at is None)
+
+
+def threads(member: Member) -> list[Thread]:
+    """The member's latest notifications grouped by post, newest thread first (one query)."""
+    grouped: OrderedDict[int, Thread] = OrderedDict()
+    for item in _loaded(
+        select(Notification)
+        .where(Notification.member_id == member.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PAGE)
+    ):
+        grouped.setdefault(item.post_id, Thread(item.post_id)).items.append(item)
+    return list(grouped.values())
+
+
+def unread_count(member: Member) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.member_id == member.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def mark_read(member: Member, post_id: int | None = None) -> int:
+    """Mark the member's notifications read (all, or one thread's); returns how many."""
+    statement = update(Notification).where(
+        Notification.member_id == member.id, Notification.read_at.is_(None)
+    )
+    if post_id is not None:
+        statement = statement.where(Notification.post_id == post_id)
+    with write_transaction() as session:
+        return session.execute(statement.values(read_at=utcnow())).rowcount
