@@ -22,6 +22,7 @@ JS_MESSAGES = {
     "connection_restored": _l("Connection restored"),
     "uploading": _l("Uploading…"),
     "staff": _l("staff"),
+    "post_hidden": _l("A moderator hid this post."),
     "is_typing": _l("%(name)s is typing…"),
     "here_now": _l("Here now: %(num)s"),
     "staff_here": _l("Staff here: %(names)s"),

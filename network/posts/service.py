@@ -203,4 +203,8 @@ def set_post_hidden(moderator: Member, post_id: int, hidden: bool) -> Post:
         post.state = wanted
         post.version += 1
     log.info("post %s post=%s by=%s", "hidden" if hidden else "restored", post_id, moderator.id)
+    if hidden:
+        from network.realtime import broadcast
+
+        broadcast.post_hidden(post_id)
     return load_post(post_id)

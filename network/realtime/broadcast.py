@@ -58,3 +58,11 @@ def presence(post_id: int) -> None:
         {"post_id": post_id, "viewers": len(viewers), "staff": staff},
         to=post_room(post_id),
     )
+
+
+def post_hidden(post_id: int) -> None:
+    """Tell open pages that a moderator hid the post (they stop showing it)."""
+    try:
+        socketio.emit("post_hidden", {"post_id": post_id}, to=post_room(post_id))
+    except Exception:  # pages learn it on their next load anyway
+        log.exception("broadcast failed post=%s", post_id)

@@ -157,6 +157,12 @@
         }
       });
     }
+    socket.on("post_hidden", function (body) {
+      if (body.post_id !== postId) { return; }
+      var article = document.querySelector("article.post .prose");
+      if (article) { article.textContent = t("post_hidden"); }
+      section.hidden = true;
+    });
     socket.on("connect", subscribe);
     socket.on("disconnect", function () { show(t("reconnecting")); });
     document.addEventListener("visibilitychange", function () {

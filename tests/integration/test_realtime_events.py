@@ -230,3 +230,14 @@ def test_presence_counts_viewers_and_names_staff(app, customer, employee, as_mem
     assert latest == {"post_id": post.id, "viewers": 2, "staff": ["emma"]}
     staff.disconnect()
     assert received(visitor, "presence")[-1][1] == {"post_id": post.id, "viewers": 1, "staff": []}
+
+
+def test_hiding_a_post_tells_its_open_pages(app, customer, moderator):
+    from network.posts import service
+
+    post = make_post(app, customer)
+    listener = connect(app)
+    listener.emit("subscribe", {"post_id": post.id, "after": 0}, callback=True)
+    with app.test_request_context():
+        service.set_post_hidden(db.session.get(Member, moderator.id), post.id, True)
+    assert received(listener, "post_hidden") == [("post_hidden", {"post_id": post.id})]
