@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, has_request_context
+from flask.logging import default_handler
 
 LOGGER_NAME = "network"
 
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         # create_app() may run many times in one process (tests): one handler only
         for old in [h for h in logger.handlers if isinstance(h.formatter, OneLineFormatter)]:
             logger.removeHandler(old)
+        logger.removeHandler(default_handler)  # Flask's own, which would print each line twice
         logger.addHandler(handler)
         logger.setLevel(level)
         logger.propagate = False
