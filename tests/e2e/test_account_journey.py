@@ -28,7 +28,7 @@ def test_join_confirm_sign_out_sign_in_and_switch_to_russian(gunicorn_server, ne
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     page.goto(server.url + "/")
-    page.get_by_role("link", name="Join").click()
+    page.get_by_role("link", name="Join", exact=True).click()
     page.get_by_label("Email").fill("nina@example.com")
     page.get_by_label("Handle").fill("nina")
     page.get_by_label("Name").fill("Nina Novak")
@@ -42,9 +42,10 @@ def test_join_confirm_sign_out_sign_in_and_switch_to_russian(gunicorn_server, ne
     assert page.get_by_text("confirmed", exact=True).is_visible()
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Sign in").is_visible()
 
-    page.get_by_role("link", name="Sign in").click()
+    nav.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email or handle").fill("nina")
     page.get_by_label("Password").fill("a long and quiet river")
     page.get_by_role("button", name="Sign in").click()

@@ -58,7 +58,7 @@ def test_a_post_with_an_image_and_a_link_then_a_comment(gunicorn_server, new_pag
     errors: list[str] = []
     anna.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(anna, server, "anna")
-    anna.get_by_role("link", name="Write").click()
+    anna.get_by_role("link", name="Write", exact=True).click()
     anna.get_by_label("Title (optional)").fill("Our new dashboard")
     anna.get_by_label("Text").fill("Read the guide at https://example.com/guide\n")
     anna.get_by_label("Add an image").set_input_files(str(png_file(tmp_path / "shot.png")))
