@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from network.extensions import babel
@@ -52,7 +53,13 @@ def select_locale() -> str:
 
 
 def js_catalogue() -> dict[str, str]:
-    return {key: str(text) for key, text in JS_MESSAGES.items()}
+    catalogue = {key: str(text) for key, text in JS_MESSAGES.items()}
+    # Plural forms for scripts, keyed by Intl.PluralRules categories (Russian has three).
+    for category, number in (("one", 1), ("few", 2), ("many", 5), ("other", 0)):
+        catalogue[f"comments_{category}"] = ngettext(
+            "%(num)d comment", "%(num)d comments", number
+        ).replace(str(number), "%(num)d", 1)
+    return catalogue
 
 
 def init_app(app: Flask) -> None:

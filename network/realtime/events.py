@@ -130,8 +130,13 @@ class ConversationNamespace(Namespace):
         # Join first, then read: a change committed meanwhile is either in the
         # replay or arrives live, and the client drops what it already has.
         join_room(post_room(post.id))
-        newly_here = post_room(post.id) not in getattr(connections.get(request.sid), "rooms", ())
-        connections.join(request.sid, post_room(post.id))
+        # A list of posts listens without being "here": presence counts the post's readers.
+        listen_only = data.get("listen_only") is True
+        newly_here = not listen_only and post_room(post.id) not in getattr(
+            connections.get(request.sid), "rooms", ()
+        )
+        if not listen_only:
+            connections.join(request.sid, post_room(post.id))
         last = after
         while True:
             missed = comments.events_after(post, after_n=last)

@@ -152,3 +152,27 @@ def test_readers_see_who_is_typing_and_which_staff_are_here(gunicorn_server, new
     emma.get_by_label("Your comment").press_sequentially("Let me check")
     expect(anna.locator("#typing-status")).to_have_text("Emma Support is typing…", timeout=3000)
     expect(emma.locator("#typing-status")).to_be_hidden()
+
+
+def test_the_feed_shows_new_comments_live(gunicorn_server, new_page, tmp_path):
+    server = gunicorn_server()
+    member(server, tmp_path, "anna", "Anna Author")
+    member(server, tmp_path, "boris", "Boris Reader")
+    anna = signed_in(new_page, server, "anna")
+    anna.goto(server.url + "/posts/new")
+    anna.get_by_label("Text").fill("Which beans do you use?")
+    anna.get_by_role("button", name="Publish").click()
+    post_url = anna.url
+    anna.goto(server.url + "/feed")
+    for _ in range(50):
+        if anna.evaluate("() => !!(window.networkFeed && window.networkFeed.socket.connected)"):
+            break
+        anna.wait_for_timeout(100)
+    boris = signed_in(new_page, server, "boris")
+    boris.goto(post_url)
+    comment(boris, "Ethiopian, light roast.")
+    card = anna.locator(".post-card").first
+    expect(card.locator(".latest-comments")).to_contain_text(
+        "Ethiopian, light roast.", timeout=3000
+    )
+    expect(card.locator(".comment-count")).to_have_text("1 comment")

@@ -241,3 +241,17 @@ def test_hiding_a_post_tells_its_open_pages(app, customer, moderator):
     with app.test_request_context():
         service.set_post_hidden(db.session.get(Member, moderator.id), post.id, True)
     assert received(listener, "post_hidden") == [("post_hidden", {"post_id": post.id})]
+
+
+def test_lists_listen_without_counting_as_present(app, customer):
+    post = make_post(app, customer)
+    reader = connect(app)
+    reader.emit("subscribe", {"post_id": post.id, "after": 0}, callback=True)
+    feed = connect(app)
+    ack = feed.emit(
+        "subscribe", {"post_id": post.id, "after": 0, "listen_only": True}, callback=True
+    )
+    assert ack["ok"]
+    assert received(reader, "presence")[-1][1]["viewers"] == 1
+    make_comment(app, customer, post, "both hear this")
+    assert len(received(feed)) == 1
