@@ -109,6 +109,7 @@ BLUEPRINT_MODULES = (
     "network.profiles.settings_routes",
     "network.uploads.routes",
     "network.uploads.api_routes",
+    "network.api.routes",
 )
 
 

@@ -226,6 +226,8 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_MAIL_IP": "10 per 15 minutes",
         "RATELIMIT_MAIL_ACCOUNT": "3 per 15 minutes",
         "RATELIMIT_UPLOAD": "60 per 10 minutes",
+        # The JSON API, per member (per address for anonymous callers)
+        "RATELIMIT_API": "300 per minute",
         # Socket events, per member (or per socket for anonymous listeners)
         "RATELIMIT_SOCKET": {
             "default": "60 per minute",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from network.models import Comment, ContentState, Member, Post
+from network.models import Comment, ContentState, Member, Post, Profile
 
 
 def rfc3339(moment: datetime | None) -> str | None:
@@ -63,4 +63,31 @@ def comment(item: Comment) -> dict[str, Any]:
         "body": "" if removed else item.body,
         "created_at": rfc3339(item.created_at),
         "edited_at": rfc3339(item.edited_at),
+    }
+
+
+def profile(member: Member, item: Profile, *, followers: int, following: int) -> dict[str, Any]:
+    """A member's profile as its viewers see it; the phone stays on the business card."""
+    return {
+        **member_summary(member),
+        "is_staff": member.is_staff,
+        "title": item.title,
+        "company": item.company,
+        "bio": item.bio or "",
+        "bio_html": item.bio_html or "",
+        "links": list(item.links or []),
+        "visibility": item.visibility.value,
+        "joined_at": rfc3339(member.created_at),
+        "followers": followers,
+        "following": following,
+    }
+
+
+def own_profile(member: Member, item: Profile, *, followers: int, following: int) -> dict[str, Any]:
+    """The profile as its owner sees it: plus their email, language and the profile version."""
+    return {
+        **profile(member, item, followers=followers, following=following),
+        "email": member.email,
+        "language": member.language,
+        "version": item.version,
     }

@@ -72,7 +72,12 @@ def flask_command(env: dict[str, str], *args: str) -> subprocess.CompletedProces
 
 
 def start_gunicorn(
-    env: dict[str, str], log_path: Path, *, threads: int = 20, wait: bool = True
+    env: dict[str, str],
+    log_path: Path,
+    *,
+    threads: int = 20,
+    wait: bool = True,
+    app_path: str = "wsgi:app",
 ) -> Server:
     port = free_port()
     command = [
@@ -88,7 +93,7 @@ def start_gunicorn(
         "--no-control-socket",
         "--graceful-timeout",
         "5",
-        "wsgi:app",
+        app_path,
     ]
     log_file = log_path.open("wb")
     process = subprocess.Popen(

@@ -1,0 +1,111 @@
+"""Comments and the conversation log: lists, events, POST, GET, PATCH and DELETE.
+
+A post's comments are listed by `seq` (creation order, gap-free) and its
+changes by `n` (every create, edit, delete, hide and restore, gap-free), so a
+client that holds everything up to some number asks for what comes after.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, url_for
+
+from network import serializers
+from network.api import schemas
+from network.api.auth import api_member, caller, token_required
+from network.api.blueprint import blueprint, idempotency_key, no_content
+from network.api.errors import from_service
+from network.api.posts import post_conflict
+from network.api.validation import MAX_ID, json_body, path_id, query_int
+from network.exceptions import Conflict
+from network.models import ConversationEvent
+from network.posts import comments, service
+
+DEFAULT_LIMIT = 50
+
+
+def _after() -> int:
+    return query_int("after", default=0, minimum=0, maximum=MAX_ID)
+
+
+def _limit() -> int:
+    return query_int("limit", default=DEFAULT_LIMIT, minimum=1, maximum=comments.MAX_PAGE)
+
+
+def event(item: ConversationEvent) -> dict[str, Any]:
+    """One change of a conversation: its number, its kind and the comment as it is now."""
+    return {"n": item.n, "kind": item.kind.value, "comment": serializers.comment(item.comment)}
+
+
+@blueprint.get("/posts/<int:post_id>/comments")
+def post_comments(post_id: int) -> Response:
+    """Comments after `after` (a seq) in seq order; removed ones keep their place, not words."""
+    post = service.post_for_viewer(api_member(), path_id(post_id))
+    items = comments.comments_after(post, _after(), _limit())
+    more = bool(items) and items[-1].seq < post.last_seq
+    return jsonify(
+        {
+            "items": [serializers.comment(item) for item in items],
+            "next_after": items[-1].seq if more else None,
+        }
+    )
+
+
+@blueprint.get("/posts/<int:post_id>/events")
+def post_events(post_id: int) -> Response:
+    """The conversation's changes after `after` (an n), in n order."""
+    post = service.post_for_viewer(api_member(), path_id(post_id))
+    items = comments.events_after(post, _after(), _limit())
+    more = bool(items) and items[-1].n < post.last_n
+    return jsonify(
+        {
+            "items": [event(item) for item in items],
+            "last_n": post.last_n,
+            "next_after": items[-1].n if more else None,
+        }
+    )
+
+
+@blueprint.post("/posts/<int:post_id>/comments")
+@token_required
+def add_comment(post_id: int) -> tuple[Response, int, dict[str, str]]:
+    """Comment on a post; a retry with the same Idempotency-Key answers the first comment."""
+    data = json_body(schemas.NEW_COMMENT)
+    try:
+        comment = comments.add_comment(
+            caller(), path_id(post_id), data["body"], key=idempotency_key()
+        )
+    except Conflict as error:
+        # The post is not open for comments: show it as it is.
+        raise post_conflict(error, post_id) from None
+    location = url_for("api.comment", comment_id=comment.id)
+    return jsonify(serializers.comment(comment)), 201, {"Location": location}
+
+
+@blueprint.get("/comments/<int:comment_id>")
+def comment(comment_id: int) -> Response:
+    found, _post = comments.comment_for_viewer(api_member(), path_id(comment_id))
+    return jsonify(serializers.comment(found))
+
+
+@blueprint.patch("/comments/<int:comment_id>")
+@token_required
+def change_comment(comment_id: int) -> Response:
+    """Save a new text, if `version` is still the saved one (else 409 with the comment)."""
+    data = json_body(schemas.COMMENT_CHANGES)
+    try:
+        edited = comments.edit_comment(
+            caller(), path_id(comment_id), version=data["version"], body=data["body"]
+        )
+    except Conflict as error:
+        current = serializers.comment(comments.load_comment(comment_id))
+        raise from_service(error, current=current) from None
+    return jsonify(serializers.comment(edited))
+
+
+@blueprint.delete("/comments/<int:comment_id>")
+@token_required
+def delete_comment(comment_id: int) -> Response:
+    comments.delete_comment(caller(), path_id(comment_id))
+    return no_content()

@@ -1,0 +1,105 @@
+"""GET and PATCH /me: the token owner's own profile and settings.
+
+PATCH changes only the fields it names.  Profile fields go through the
+profile write path in one call; each member setting has its own service.
+A later flag (say, mail preferences) is one more entry in MEMBER_SETTINGS
+and one more property in schemas.me_changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, current_app, jsonify
+from flask_babel import lazy_gettext as _l
+
+from network import serializers
+from network.accounts import members
+from network.api import schemas
+from network.api.auth import caller, token_required
+from network.api.blueprint import blueprint
+from network.api.errors import ApiError
+from network.api.validation import json_body
+from network.exceptions import Conflict
+from network.extensions import db
+from network.models import Member
+from network.profiles import service as profiles
+
+PROFILE_FIELDS = ("display_name", "title", "company", "bio")
+MEMBER_SETTINGS: dict[str, Callable[[Member, Any], None]] = {
+    "language": members.set_language,
+}
+CHANGED_MEANWHILE = _l("Someone saved this profile since the version you sent.")
+
+
+def own_view(member: Member) -> dict[str, Any]:
+    """The owner's profile with counts, serialized (one query for the counts)."""
+    view = profiles.with_counts(profiles.find_visible(member.handle, member), member)
+    return serializers.own_profile(
+        view.member, view.profile, followers=view.followers, following=view.following
+    )
+
+
+@blueprint.get("/me")
+@token_required
+def me() -> Response:
+    return jsonify(own_view(caller()))
+
+
+@blueprint.patch("/me")
+@token_required
+def change_me() -> Response:
+    member = caller()
+    changes = json_body(schemas.me_changes(current_app.config["LANGUAGES"]))
+    version = changes.pop("version", None)
+    named = {name: changes[name] for name in PROFILE_FIELDS if name in changes}
+    if named:
+        _save_profile(member, named, version)
+    elif version is not None and profiles.own_profile(member).version != version:
+        raise _conflict(member)
+    for name, apply in MEMBER_SETTINGS.items():
+        if name in changes:
+            apply(member, changes[name])
+    db.session.expire_all()  # the answer shows what is stored now
+    return jsonify(own_view(member))
+
+
+def _save_profile(member: Member, named: dict[str, Any], version: int | None) -> None:
+    """Merge the named fields into the saved profile and save it through the one write path.
+
+    Without a version from the caller, the merge is based on what is saved
+    now; when a save lands between that read and ours, read again once.
+    """
+    attempts = 1 if version is not None else 2
+    for attempt in range(attempts):
+        saved = profiles.own_profile(member)
+        fields = {
+            "display_name": member.display_name,
+            "title": saved.title,
+            "company": saved.company,
+            "bio": saved.bio,
+            **named,
+        }
+        changes = profiles.ProfileChanges(
+            display_name=fields["display_name"],
+            title=fields["title"],
+            company=fields["company"],
+            bio=fields["bio"],
+            links=list(saved.links or []),
+            phone=saved.phone,
+            visibility=saved.visibility.value,
+            card_fields=list(saved.card_fields or []),
+        )
+        try:
+            profiles.update_profile(member, changes, saved.version if version is None else version)
+            return
+        except Conflict:
+            if attempt == attempts - 1:
+                raise _conflict(member) from None
+            db.session.expire_all()
+
+
+def _conflict(member: Member) -> ApiError:
+    db.session.expire_all()
+    return ApiError(409, CHANGED_MEANWHILE, current=own_view(member))
