@@ -97,16 +97,28 @@ def test_a_client_that_missed_changes_gets_each_once_in_order(gunicorn_server, t
         timeout=10,
     )
     assert edited.status_code == 200, edited.text
+    listing = requests.get(f"{server.url}/api/v1/posts/{post_id}/comments", timeout=10).json()
+    second_id = listing["items"][1]["id"]
+    deleted = requests.delete(
+        f"{server.url}/api/v1/comments/{second_id}",
+        headers={"Authorization": f"Bearer {writer_token}"},
+        timeout=10,
+    )
+    assert deleted.status_code in (200, 204), deleted.text
 
     again = Listener(server.url, reader_token)
     ack = again.subscribe(post_id, 1)
-    assert ack == {"ok": True, "last": 5}
+    assert ack == {"ok": True, "last": 6}
     assert [(name, body["n"]) for name, body in again.events] == [
         ("comment", 2),
         ("comment", 3),
         ("comment", 4),
         ("comment_updated", 5),
+        ("comment_deleted", 6),
     ]
-    assert again.events[-1][1]["html"] == "<p>one, edited</p>"
+    assert again.events[3][1]["html"] == "<p>one, edited</p>"
+    # The deleted comment's creation replays without its words, then its deletion.
+    assert again.events[0][1]["html"] == "" and again.events[0][1]["state"] == "deleted"
+    assert set(again.events[4][1]) == {"id", "post_id", "seq", "n"}
     again.client.disconnect()
     writer.disconnect()
