@@ -16,6 +16,7 @@ from functools import partial
 
 import bleach
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset(
     {
@@ -153,9 +154,12 @@ def mentioned_handles(text: str) -> set[str]:
 
 
 def plain_text(markup: str, limit: int | None = None) -> str:
-    """Text without tags, for excerpts, titles and meta descriptions (then autoescaped)."""
-    text = " ".join(bleach.clean(markup or "", tags=set(), strip=True).split())
-    text = html.unescape(text)
+    """Text without tags, for excerpts, titles and meta descriptions (then autoescaped).
+
+    The input is HTML this module already sanitized, so a tag stripper is enough;
+    parsing it again with bleach cost a millisecond per excerpt on busy pages.
+    """
+    text = Markup(markup or "").striptags()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
