@@ -67,3 +67,22 @@ i18n-update: i18n-extract ## Merge new strings into the Russian catalogue (then 
 clean: ## Remove the virtualenv, npm packages and build output (keeps instance/)
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache
 	find . -name '*.mo' -delete
+
+# The demo community and the feed benchmark (benchmarks/; not part of `make test`)
+.PHONY: demo bench-feed bench-feed-1m screenshots
+INSTALL_WRK := command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+demo: setup ## Upgrade the database and fill it with the Brewbird demo community (prints how to sign in)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+
+bench-feed: setup ## Feed benchmark at 100k posts vs a bare-Flask floor (PostgreSQL too if NETWORK_TEST_DATABASE_URL)
+	@$(INSTALL_WRK)
+	$(BIN)/python benchmarks/bench_feed.py $(BENCH_ARGS)
+
+bench-feed-1m: setup ## Feed benchmark at 100k and 1M posts in one run, with the latency-growth check
+	@$(INSTALL_WRK)
+	$(BIN)/python benchmarks/bench_feed.py --posts 100000 --posts 1000000 $(BENCH_ARGS)
+
+screenshots: setup ## Photograph the demo community with Chromium into docs/img/ (for README)
+	$(BIN)/python scripts/screenshots.py

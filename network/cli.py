@@ -21,11 +21,13 @@ _SECRET_LINE = re.compile(r"^SECRET_KEY\s*=.*$", re.MULTILINE)
 
 def init_app(app: Flask) -> None:
     from network.accounts import cli as accounts_cli
+    from network.demo import cli as demo_cli
 
     accounts_cli.init_app(app)
     app.cli.add_command(gen_secret)
     app.cli.add_command(serve)
     app.cli.add_command(set_community)
+    demo_cli.init_app(app)
 
 
 @click.command("gen-secret")

@@ -1,0 +1,1 @@
+"""The demo community: `flask --app network seed-demo` (cast and texts, seeding, the command)."""
