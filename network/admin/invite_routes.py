@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from network.accounts.forms import ConfirmForm
 from network.admin import invitations
 from network.admin.forms import InvitationForm
-from network.admin.routes import create_from_form
+from network.admin.routes import create_from_form, render_invitations
 from network.community import service as community
 from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import ServiceError
@@ -28,17 +28,7 @@ def _staff_may_invite() -> None:
 
 
 def _page(form: InvitationForm, new_link: str | None = None, status: int = 200):
-    listed = invitations.listed_for(current_user)
-    return render_template(
-        "admin/invitations.html",
-        form=form,
-        invitations=listed,
-        new_link=new_link,
-        joined=invitations.joined_with([i.id for i in listed]),
-        confirm_form=ConfirmForm(formdata=None),
-        action=url_for("invites.create"),
-        may_choose_role=False,
-    ), status
+    return render_invitations(form, "invites.create", False, new_link, status)
 
 
 @blueprint.get("/invitations")

@@ -69,34 +69,36 @@ def _back_to_members() -> Response:
 @blueprint.post("/members/<int:member_id>/role")
 @requires(Permission.administer)
 def change_role(member_id: int) -> Response:
-    _confirmed()
-    try:
-        members.set_role(current_user, member_id, Role(request.form.get("role", "")))
-    except ValueError:
-        abort(422)
-    except ServiceError as error:
-        flash(str(error.message), "error")
-        if error.status in (403, 404):
-            abort(error.status)
-    else:
-        flash(_("The role is changed; their sessions have ended."), "success")
-    return _back_to_members()
+    return _change_member(
+        lambda: members.set_role(current_user, member_id, Role(request.form.get("role", ""))),
+        _("The role is changed; their sessions have ended."),
+    )
 
 
 @blueprint.post("/members/<int:member_id>/status")
 @requires(Permission.administer)
 def change_status(member_id: int) -> Response:
+    return _change_member(
+        lambda: members.set_status(
+            current_user, member_id, MemberStatus(request.form.get("status", ""))
+        ),
+        _("The status is changed."),
+    )
+
+
+def _change_member(change, done: str) -> Response:
+    """Apply a role or status change; refusals the admin can act on come back as a note."""
     _confirmed()
     try:
-        members.set_status(current_user, member_id, MemberStatus(request.form.get("status", "")))
+        change()
     except ValueError:
-        abort(422)
+        abort(422)  # not a role or status we know
     except ServiceError as error:
-        flash(str(error.message), "error")
         if error.status in (403, 404):
             abort(error.status)
+        flash(str(error.message), "error")  # e.g. the last active admin
     else:
-        flash(_("The status is changed."), "success")
+        flash(done, "success")
     return _back_to_members()
 
 
@@ -246,6 +248,17 @@ def invitations_page() -> str:
 def _invitations_page(
     form: InvitationForm, new_link: str | None = None, status: int = 200
 ) -> tuple[str, int]:
+    return render_invitations(form, "admin.create_invitation", True, new_link, status)
+
+
+def render_invitations(
+    form: InvitationForm,
+    action: str,
+    may_choose_role: bool,
+    new_link: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The invitations page: a form, the link made just now (shown once), the list."""
     listed = invitations.listed_for(current_user)
     return render_template(
         "admin/invitations.html",
@@ -254,8 +267,8 @@ def _invitations_page(
         new_link=new_link,
         joined=invitations.joined_with([i.id for i in listed]),
         confirm_form=ConfirmForm(formdata=None),
-        action=url_for("admin.create_invitation"),
-        may_choose_role=True,
+        action=url_for(action),
+        may_choose_role=may_choose_role,
     ), status
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.models.base import Base, UTCDateTime, utcnow
-from network.models.member import Role, _enum
+from network.models.base import Base, UTCDateTime, string_enum, utcnow
+from network.models.member import Role
 
 
 class Invitation(Base):
@@ -19,7 +19,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "invitation_role"))
+    role: Mapped[Role] = mapped_column(string_enum(Role, "invitation_role"))
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("member.id", ondelete="SET NULL"), index=True
     )

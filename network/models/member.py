@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from network.models.base import Base, UTCDateTime, utcnow
+from network.models.base import Base, UTCDateTime, string_enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -26,18 +26,6 @@ class MemberStatus(enum.StrEnum):
     deleted = "deleted"
 
 
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    # Stored as plain strings with a CHECK constraint: portable and readable in SQL.
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Member(Base):
     __tablename__ = "member"
 
@@ -47,9 +35,9 @@ class Member(Base):
     handle: Mapped[str] = mapped_column(String(30), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.customer)
+    role: Mapped[Role] = mapped_column(string_enum(Role, "role"), default=Role.customer)
     status: Mapped[MemberStatus] = mapped_column(
-        _enum(MemberStatus, "member_status"), default=MemberStatus.active
+        string_enum(MemberStatus, "member_status"), default=MemberStatus.active
     )
     language: Mapped[str | None] = mapped_column(String(8))
     # The avatar's upload name (profiles issue); None shows the default picture.
@@ -140,7 +128,7 @@ class OneTimeToken(Base):
     __tablename__ = "one_time_token"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose, "token_purpose"))
+    purpose: Mapped[TokenPurpose] = mapped_column(string_enum(TokenPurpose, "token_purpose"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     member_id: Mapped[int | None] = mapped_column(
         ForeignKey("member.id", ondelete="CASCADE"), index=True

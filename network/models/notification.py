@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from network.models.base import Base, UTCDateTime, utcnow
-from network.models.member import Member, _enum
+from network.models.base import Base, UTCDateTime, string_enum, utcnow
+from network.models.member import Member
 from network.models.post import Comment, Post
 
 
@@ -25,7 +25,9 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
-    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind, "notification_kind"))
+    kind: Mapped[NotificationKind] = mapped_column(
+        string_enum(NotificationKind, "notification_kind")
+    )
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from network.models.base import Base, UTCDateTime, utcnow
+from network.models.base import Base, UTCDateTime, string_enum, utcnow
 from network.models.member import Member
 
 
@@ -41,17 +40,6 @@ class EventKind(enum.StrEnum):
     comment_restored = "comment_restored"
 
 
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Post(Base):
     __tablename__ = "post"
 
@@ -61,10 +49,10 @@ class Post(Base):
     body: Mapped[str] = mapped_column(Text)  # Markdown as typed
     body_html: Mapped[str] = mapped_column(Text)  # rendered and sanitized on the way in
     visibility: Mapped[Visibility] = mapped_column(
-        _enum(Visibility, "visibility"), default=Visibility.public
+        string_enum(Visibility, "visibility"), default=Visibility.public
     )
     state: Mapped[ContentState] = mapped_column(
-        _enum(ContentState, "content_state"), default=ContentState.visible
+        string_enum(ContentState, "content_state"), default=ContentState.visible
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -99,7 +87,7 @@ class Comment(Base):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     state: Mapped[ContentState] = mapped_column(
-        _enum(ContentState, "content_state"), default=ContentState.visible
+        string_enum(ContentState, "content_state"), default=ContentState.visible
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -123,7 +111,7 @@ class ConversationEvent(Base):
         ForeignKey("post.id", ondelete="CASCADE"), primary_key=True
     )
     n: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "event_kind"))
+    kind: Mapped[EventKind] = mapped_column(string_enum(EventKind, "event_kind"))
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
