@@ -19,11 +19,13 @@ import argparse
 import os
 import re
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import corpus
@@ -120,6 +122,21 @@ def server_env(instance: Path, url: str, secret: str) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     return env
+
+
+def code_version() -> str:
+    """The commit measured, and whether the app's code differed from it when the run began."""
+    git = shutil.which("git")
+    if git is None:
+        return ""
+    run = partial(
+        subprocess.run, cwd=servers.PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+    head = run([git, "rev-parse", "--short", "HEAD"]).stdout.strip()
+    changed = run([git, "status", "--porcelain", "--", "network", "templates", "wsgi.py"]).stdout
+    if not head:
+        return ""
+    return f"commit {head}" + (" with uncommitted changes to the app" if changed.strip() else "")
 
 
 def migrate(env: dict[str, str]) -> None:
@@ -285,7 +302,8 @@ def main(argv: list[str]) -> int:
     if not backends:
         raise SystemExit("nothing to measure: --no-sqlite without --postgres")
     work = Path(tempfile.mkdtemp(prefix="bench-feed-"))
-    command = " ".join([".venv/bin/python benchmarks/bench_feed.py", *argv])
+    command = shlex.join([".venv/bin/python", "benchmarks/bench_feed.py", *argv])
+    code = code_version()
     failed = False
     try:
         for backend in backends:
@@ -295,7 +313,7 @@ def main(argv: list[str]) -> int:
             )
             seconds = time.monotonic() - started
             text = report.markdown(
-                backend, runs, load, command, seconds, server, args.schema_experiment
+                backend, runs, load, command, seconds, server, args.schema_experiment, code
             )
             path = report.save(backend, runs, text, experiment=bool(args.schema_experiment))
             say("\n" + text)

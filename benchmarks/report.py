@@ -190,6 +190,7 @@ def markdown(
     seconds: float,
     server: str,
     experiments: list[str],
+    code: str = "",
 ) -> str:
     first = runs[0]
     shape = first.shape
@@ -202,7 +203,8 @@ def markdown(
         f"# Feed benchmark, {date.today().isoformat()}, {backend}",
         "",
         f"- Machine: {machine()}{'; ' + server if server else ''}",
-        f"- Command: `{command}`; the whole run took {seconds / 60:.1f} minutes",
+        f"- Command: `{command}`{' on ' + code if code else ''}; the whole run took "
+        f"{seconds / 60:.1f} minutes",
         f"- Data: {shape.members:,} members, each following {shape.follows_each}; {sizes}; "
         "one conversation event per comment; posts over the last year, "
         f"{shape.public_share:.0%} public",
