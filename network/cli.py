@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(gen_secret)
     app.cli.add_command(serve)
     app.cli.add_command(set_community)
+    app.cli.add_command(run_jobs)
     demo_cli.init_app(app)
 
 
@@ -120,3 +121,20 @@ def set_community(name: str | None, tagline: str | None) -> None:
     except SettingError as error:
         raise click.ClickException(str(error)) from None
     click.echo("Saved.")
+
+
+@click.command("run-jobs")
+@with_appcontext
+def run_jobs() -> None:
+    """Run the periodic jobs once (a timer runs this daily; see docs/deployment.md).
+
+    Case studies: consents whose end date has come are ended and their stories
+    taken down (pages already hide them on that date), and the staff on a case
+    study are told 14 days before its consent ends. Safe to run any number of
+    times: each job does only what is due and not yet done.
+    """
+    from network.case_studies import service as case_studies
+
+    expired = case_studies.expire_due()
+    warned = case_studies.notify_expiring()
+    click.echo(f"case studies: {len(expired)} expired, {len(warned)} expiry notices sent")

@@ -1,6 +1,18 @@
 """The models, one module per aggregate; importing this package registers them all."""
 
 from network.models.base import Base, UTCDateTime, utcnow
+from network.models.case_study import (
+    Audience,
+    CaseStudy,
+    CaseStudyConsent,
+    CaseStudyRevision,
+    CaseStudyStatus,
+    CompanyScope,
+    ConsentAction,
+    ConsentEvent,
+    NameScope,
+    RevisionState,
+)
 from network.models.community import CommunitySetting
 from network.models.follow import Follow
 from network.models.idempotency import IdempotencyKey
@@ -29,11 +41,19 @@ from network.models.upload import Upload, UploadPurpose
 
 __all__ = [
     "ApiToken",
+    "Audience",
     "AuditEvent",
     "Base",
     "CardField",
+    "CaseStudy",
+    "CaseStudyConsent",
+    "CaseStudyRevision",
+    "CaseStudyStatus",
     "Comment",
     "CommunitySetting",
+    "CompanyScope",
+    "ConsentAction",
+    "ConsentEvent",
     "ContentState",
     "ConversationEvent",
     "EventKind",
@@ -43,12 +63,14 @@ __all__ = [
     "Member",
     "MemberSession",
     "MemberStatus",
+    "NameScope",
     "Notification",
     "NotificationKind",
     "OneTimeToken",
     "Post",
     "Profile",
     "ProfileVisibility",
+    "RevisionState",
     "Role",
     "SignInEvent",
     "TokenPurpose",

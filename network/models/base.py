@@ -51,14 +51,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def string_enum(kind: type[enum.Enum], name: str) -> Enum:
+def string_enum(kind: type[enum.Enum], name: str, length: int = 16) -> Enum:
     """An enum stored as its plain string values with a CHECK constraint: portable and readable."""
     return Enum(
         kind,
         name=name,
         native_enum=False,
         create_constraint=True,
-        length=16,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.models.base import Base, UTCDateTime, utcnow
@@ -53,6 +53,8 @@ class Profile(Base):
         default=ProfileVisibility.public,
     )
     card_fields: Mapped[list[str]] = mapped_column(JSON, default=lambda: [CardField.name.value])
+    # A customer's opt-in: staff may write a case study about them only when set.
+    open_to_case_studies: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optimistic concurrency: the ORM adds "AND version = <loaded>" to every UPDATE.
     version: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -41,3 +41,12 @@ def read_thread(post_id: int) -> Response:
         abort(400)
     service.mark_read(current_user, post_id)  # another member's thread simply matches nothing
     return redirect(url_for("notifications.index"))
+
+
+@blueprint.post("/notifications/read/case-study/<int:case_study_id>")
+@signed_in
+def read_case_study_thread(case_study_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.mark_read(current_user, case_study_id=case_study_id)
+    return redirect(url_for("notifications.index"))

@@ -22,6 +22,7 @@ from network.database import write_transaction
 from network.extensions import db, socketio
 from network.logs import get_logger
 from network.models import (
+    CaseStudy,
     Comment,
     ContentState,
     Member,
@@ -42,6 +43,15 @@ TEXTS = {
     NotificationKind.reply_after_you: _l("%(name)s also commented on “%(title)s”"),
     NotificationKind.mention: _l("%(name)s mentioned you in “%(title)s”"),
     NotificationKind.announcement: _l("Announcement from %(name)s: “%(title)s”"),
+    NotificationKind.consent_request: _l(
+        "%(name)s asks for your consent to the case study “%(title)s”"
+    ),
+    NotificationKind.consent_changes: _l("%(name)s asked for changes to “%(title)s”"),
+    NotificationKind.consent_granted: _l("%(name)s consented to “%(title)s”: ready to publish"),
+    NotificationKind.consent_expiring: _l(
+        "The consent to “%(title)s” ends in two weeks; ask the customer to renew it"
+    ),
+    NotificationKind.case_withdrawn: _l("%(name)s withdrew the case study “%(title)s”"),
 }
 
 
@@ -112,6 +122,48 @@ def announcement_made(post: Post) -> None:
     # Announcements are pushed as the unread badge on the next page, not socket by socket.
 
 
+def case_study_event(
+    kind: NotificationKind, case_study_id: int, recipients: list[int], actor_id: int | None
+) -> None:
+    """Store and push a case study's notification to each recipient (after its commit)."""
+    with write_transaction() as session:
+        rows = [
+            Notification(
+                member_id=member_id, kind=kind, case_study_id=case_study_id, actor_id=actor_id
+            )
+            for member_id in recipients
+        ]
+        session.add_all(rows)
+        session.flush()
+        ids = [row.id for row in rows]
+    _push(ids)
+
+
+def mail_consent_request(customer: Member, case_study_id: int) -> None:
+    """Mail the customer a link to the review page, when SMTP is configured."""
+    from flask import current_app, url_for
+
+    from network import mail
+
+    if not current_app.config.get("SMTP_HOST") or customer.status != MemberStatus.active:
+        return  # the stored notification reaches them; no log line with their address
+    with force_locale(customer.language or "en"):
+        link = url_for("case_studies.review", case_study_id=case_study_id, _external=True)
+        mail.send(
+            customer.email,
+            str(_l("Your consent is requested for a case study")),
+            str(
+                _l(
+                    "Hello %(name)s,\n\nthe team wrote a case study about you and asks for "
+                    "your consent. Nothing is published before you agree, and you choose how "
+                    "your name and company are shown.\n\nReview it here: %(link)s",
+                    name=customer.display_name,
+                    link=link,
+                )
+            ),
+        )
+
+
 def _push(notification_ids: list[int]) -> None:
     try:
         for item in _loaded(select(Notification).where(Notification.id.in_(notification_ids))):
@@ -129,18 +181,30 @@ def _loaded(statement: Any) -> list[Notification]:
                 joinedload(Notification.post),
                 joinedload(Notification.actor),
                 joinedload(Notification.comment),
+                joinedload(Notification.case_study).joinedload(CaseStudy.current_revision),
             )
         )
     )
 
 
+def _title(item: Notification) -> str:
+    if item.case_study is not None:
+        # The working title: only the customer and staff are ever notified of one.
+        revision = item.case_study.current_revision
+        return revision.title if revision is not None else "…"
+    return item.post.title or sanitize.plain_text(item.post.body_html, 60) or "…"
+
+
 def text(item: Notification) -> str:
-    title = item.post.title or sanitize.plain_text(item.post.body_html, 60) or "…"
     name = item.actor.display_name if item.actor else str(_l("Someone"))
-    return str(TEXTS[item.kind] % {"name": name, "title": title})
+    return str(TEXTS[item.kind] % {"name": name, "title": _title(item)})
 
 
 def url(item: Notification) -> str:
+    if item.case_study_id is not None:
+        if item.kind == NotificationKind.consent_request:
+            return f"/case-studies/{item.case_study_id}/review"
+        return f"/case-studies/{item.case_study_id}"
     anchor = f"#c{item.comment.seq}" if item.comment is not None else ""
     return f"/posts/{item.post_id}{anchor}"
 
@@ -157,7 +221,8 @@ def serialize(item: Notification) -> dict[str, Any]:
 
 @dataclass
 class Thread:
-    post_id: int
+    post_id: int | None
+    case_study_id: int | None = None
     items: list[Notification] = field(default_factory=list)
 
     @property
@@ -174,7 +239,8 @@ def threads(member: Member) -> list[Thread]:
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(PAGE)
     ):
-        grouped.setdefault(item.post_id, Thread(item.post_id)).items.append(item)
+        key = item.post_id if item.post_id is not None else -item.case_study_id
+        grouped.setdefault(key, Thread(item.post_id, item.case_study_id)).items.append(item)
     return list(grouped.values())
 
 
@@ -186,12 +252,16 @@ def unread_count(member: Member) -> int:
     )
 
 
-def mark_read(member: Member, post_id: int | None = None) -> int:
+def mark_read(
+    member: Member, post_id: int | None = None, *, case_study_id: int | None = None
+) -> int:
     """Mark the member's notifications read (all, or one thread's); returns how many."""
     statement = update(Notification).where(
         Notification.member_id == member.id, Notification.read_at.is_(None)
     )
     if post_id is not None:
         statement = statement.where(Notification.post_id == post_id)
+    if case_study_id is not None:
+        statement = statement.where(Notification.case_study_id == case_study_id)
     with write_transaction() as session:
         return session.execute(statement.values(read_at=utcnow())).rowcount

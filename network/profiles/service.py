@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from network.accounts.validation import HANDLE_PATTERN, normalize_display_name
 from network.database import write_transaction
-from network.exceptions import Conflict, NotFound
+from network.exceptions import Conflict, Invalid, NotFound
 from network.extensions import db
 from network.models import (
     CardField,
@@ -21,6 +21,7 @@ from network.models import (
     MemberStatus,
     Profile,
     ProfileVisibility,
+    Role,
     utcnow,
 )
 from network.permissions import Permission, can
@@ -46,6 +47,7 @@ def default_profile(member_id: int) -> Profile:
         phone=None,
         visibility=ProfileVisibility.public,
         card_fields=[CardField.name.value],
+        open_to_case_studies=False,
         version=0,
     )
 
@@ -161,6 +163,7 @@ class ProfileChanges:
     phone: str | None = None
     visibility: str | None = ProfileVisibility.public.value
     card_fields: list[str] = field(default_factory=lambda: [CardField.name.value])
+    open_to_case_studies: bool | None = None  # None leaves it as it is
 
 
 def update_profile(member: Member, changes: ProfileChanges, version: int) -> Profile:
@@ -182,6 +185,8 @@ def update_profile(member: Member, changes: ProfileChanges, version: int) -> Pro
         "card_fields": fields.card_fields(changes.card_fields),
     }
     values["bio_html"] = render_markdown(values["bio"]) if values["bio"] else ""
+    if changes.open_to_case_studies is not None:
+        values["open_to_case_studies"] = bool(changes.open_to_case_studies)
     member_id = member.id
     try:
         with write_transaction() as session:
@@ -198,4 +203,27 @@ def update_profile(member: Member, changes: ProfileChanges, version: int) -> Pro
     except (StaleDataError, IntegrityError):
         # Two saves crossed: the other one won the row (update) or the insert.
         raise Conflict(CHANGED_MEANWHILE, current=own_profile(member)) from None
+    return profile
+
+
+def set_open_to_case_studies(member: Member, value: bool) -> Profile:
+    """A customer's opt-in to case studies (the profile form, the toggle and PATCH /api/v1/me).
+
+    Only customers are the subject of case studies; staff get Invalid. Turning
+    it off stops new case studies; ones already consented to stay until the
+    customer withdraws them.
+    """
+    if value and member.role != Role.customer:
+        raise Invalid(
+            _l("Only customers can be the subject of a case study."),
+            field="open_to_case_studies",
+        )
+    member_id = member.id
+    with write_transaction() as session:
+        profile = session.get(Profile, member_id)
+        if profile is None:
+            profile = Profile(member_id=member_id)
+            session.add(profile)
+        profile.open_to_case_studies = bool(value)
+        profile.updated_at = utcnow()
     return profile

@@ -66,3 +66,18 @@ def post_hidden(post_id: int) -> None:
         socketio.emit("post_hidden", {"post_id": post_id}, to=post_room(post_id))
     except Exception:  # pages learn it on their next load anyway
         log.exception("broadcast failed post=%s", post_id)
+
+
+def case_study_withdrawn(case_study_id: int) -> None:
+    """Tell every open page showing the case study (visitors included) to remove it.
+
+    The event carries the id alone: nothing of the story travels once consent is gone.
+    """
+    from network.realtime.rooms import case_study_room
+
+    try:
+        socketio.emit(
+            "case_study_withdrawn", {"id": case_study_id}, to=case_study_room(case_study_id)
+        )
+    except Exception:  # the database already hides it; the page's next load shows that
+        log.exception("broadcast failed case_study=%s", case_study_id)

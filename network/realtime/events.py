@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from network import serializers
 from network.accounts.tokens import member_for_api_token
+from network.case_studies import access as case_studies
 from network.exceptions import ServiceError
 from network.extensions import db
 from network.models import Member, MemberSession, MemberStatus
 from network.posts import comments, service
 from network.realtime import broadcast, connections, throttle
-from network.realtime.rooms import member_room, post_room
+from network.realtime.rooms import case_study_room, member_room, post_room
 
 ALLOWED_STATUSES = (MemberStatus.active, MemberStatus.pending)
 
@@ -149,6 +150,19 @@ class ConversationNamespace(Namespace):
         if newly_here:
             broadcast.presence(post.id)
         return {"ok": True, "last": post.last_n}
+
+    @_guarded
+    def on_watch_case_study(self, member: Member | None, data: dict[str, Any]) -> dict[str, Any]:
+        """Listen for a case study's withdrawal: allowed to whoever may see it now."""
+        case_study_id = _int(data, "case_study_id")
+        if case_study_id is None:
+            return _error("invalid", _l("Send case_study_id as a whole number."))
+        try:
+            case_studies.view(member, case_study_id)
+        except ServiceError as error:
+            return _error("not_found", error.message)
+        join_room(case_study_room(case_study_id))
+        return {"ok": True}
 
     @_guarded
     def on_unsubscribe(self, member: Member | None, data: dict[str, Any]) -> dict[str, Any]:

@@ -9,4 +9,8 @@ ROWS: dict[str, tuple[str, dict[str, int]]] = {
         "/notifications/read/999999",
         members_only(401, 302),
     ),
+    "POST /notifications/read/case-study/<int:case_study_id>": (
+        "/notifications/read/case-study/999999",
+        members_only(401, 302),
+    ),
 }

@@ -1,0 +1,529 @@
+"""The one write path for case studies: draft, revise, ask, answer, publish, withdraw, expire.
+
+Every transition takes the case study's row lock (BEGIN IMMEDIATE on SQLite,
+SELECT … FOR UPDATE on PostgreSQL), checks who asks and the state, changes
+the rows and appends to the consent log in the same transaction. After the
+commit it notifies people and, when a story leaves the world, tells open
+browsers (``case_study_withdrawn``). Replays of a transition already made
+return the case study as it is, so retried requests are harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from network import idempotency
+from network.case_studies import access, consent_log, content, scopes
+from network.database import write_transaction
+from network.exceptions import Conflict, Forbidden, Invalid, NotFound
+from network.extensions import db
+from network.logs import get_logger
+from network.models import (
+    CaseStudy,
+    CaseStudyConsent,
+    CaseStudyRevision,
+    CaseStudyStatus,
+    CompanyScope,
+    ConsentAction,
+    Member,
+    MemberStatus,
+    NotificationKind,
+    Profile,
+    RevisionState,
+    Role,
+    utcnow,
+)
+from network.permissions import Permission, can
+
+log = get_logger("case_studies")
+security_log = get_logger("security")
+MAX_COMMENT = 2_000
+EXPIRY_NOTICE = timedelta(days=14)
+OPEN = (
+    RevisionState.draft,
+    RevisionState.awaiting_consent,
+    RevisionState.changes_requested,
+    RevisionState.approved,
+)
+ONLY_STAFF = _l("Only staff write and publish case studies.")
+ONLY_CUSTOMER = _l("Only the customer it is about can answer for a case study.")
+
+
+# Checks ---------------------------------------------------------------------------------
+
+
+def _require_staff(actor: Any) -> None:
+    if not can(actor, Permission.staff):
+        raise Forbidden(ONLY_STAFF)
+
+
+def _locked(session: Session, actor: Any, case_study_id: Any) -> CaseStudy:
+    """The case study under its row lock, if the actor may see its workings; else NotFound."""
+    if not isinstance(case_study_id, int) or isinstance(case_study_id, bool):
+        raise NotFound(access.NOT_FOUND)
+    case_study = session.get(CaseStudy, case_study_id, with_for_update=True)
+    if case_study is None or not access.sees_workings(actor, case_study):
+        raise NotFound(access.NOT_FOUND)
+    return case_study
+
+
+def _as_subject(session: Session, actor: Any, case_study_id: Any) -> CaseStudy:
+    case_study = _locked(session, actor, case_study_id)
+    if not access.is_subject(actor, case_study):
+        raise Forbidden(ONLY_CUSTOMER)
+    return case_study
+
+
+def _current(session: Session, case_study: CaseStudy) -> CaseStudyRevision:
+    return session.get(CaseStudyRevision, case_study.current_revision_id)
+
+
+def _check_revision(case_study: CaseStudy, current: CaseStudyRevision, revision: Any) -> None:
+    """409 when the client answers for a revision that is no longer the current one."""
+    if revision is None:
+        return
+    if revision != current.content_hash:
+        raise Conflict(
+            _l(
+                "The case study changed since you opened it: this is no longer the revision "
+                "you were shown. Review the current one."
+            ),
+            field="revision",
+            current=case_study,
+        )
+
+
+def customer_for(handle: Any) -> Member:
+    """The customer a new case study is about: an active customer who opted in."""
+    if not isinstance(handle, str) or not handle.strip().lstrip("@"):
+        raise Invalid(_l("Name the customer by their handle."), field="customer")
+    member = db.session.scalar(
+        select(Member).where(func.lower(Member.handle) == handle.strip().lstrip("@").lower())
+    )
+    if member is None or member.status != MemberStatus.active or member.role != Role.customer:
+        raise Invalid(_l("There is no active customer with that handle."), field="customer")
+    profile = db.session.get(Profile, member.id)
+    if profile is None or not profile.open_to_case_studies:
+        raise Invalid(
+            _l(
+                "@%(handle)s has not said they are open to case studies. Ask them to turn it "
+                "on in their profile first.",
+                handle=member.handle,
+            ),
+            field="customer",
+        )
+    return member
+
+
+def _check_logo(name: str | None) -> None:
+    if name is None:
+        return
+    from network.uploads import service as uploads
+
+    row = uploads.find(name)
+    if row is None or not name.endswith((".webp", ".png", ".jpg", ".jpeg", ".gif")):
+        raise Invalid(_l("Upload the logo as a picture first."), field="logo")
+
+
+# Staff: write and revise ---------------------------------------------------------------------
+
+
+def create(
+    actor: Member, customer: Any, draft: content.Draft, *, key: str | None = None
+) -> CaseStudy:
+    """A new case study about an opted-in customer; its first revision is a draft."""
+    _require_staff(actor)
+    key = idempotency.check_key(key)
+    subject = customer_for(customer)
+    values = content.clean(draft)
+    _check_logo(values["logo"])
+    payload = {"customer": subject.id, "revision": values["content_hash"]}
+    for attempt in (1, 2):
+        try:
+            with write_transaction() as session:
+                earlier = idempotency.replay_or_claim(session, actor.id, key, "case_study", payload)
+                if earlier is not None:
+                    return session.get(CaseStudy, earlier)
+                case_study = CaseStudy(
+                    customer_id=subject.id, created_by_id=actor.id, status=CaseStudyStatus.draft
+                )
+                session.add(case_study)
+                session.flush()
+                revision = CaseStudyRevision(
+                    case_study_id=case_study.id, number=1, author_id=actor.id, **values
+                )
+                session.add(revision)
+                session.flush()
+                case_study.current_revision_id = revision.id
+                idempotency.remember(session, actor.id, key, "case_study", payload, case_study.id)
+            break
+        except IntegrityError:
+            if attempt == 2 or key is None:
+                raise
+    log.info("case study created id=%s customer=%s by=%s", case_study.id, subject.id, actor.id)
+    return case_study
+
+
+def revise(
+    actor: Member, case_study_id: Any, draft: content.Draft, *, base_revision: str | None = None
+) -> CaseStudy:
+    """Save a new revision. What is published stays published until the customer approves.
+
+    ``base_revision`` is the hash the editor started from: a different
+    current one means someone saved meanwhile (409, never a silent overwrite).
+    """
+    _require_staff(actor)
+    values = content.clean(draft)
+    _check_logo(values["logo"])
+    with write_transaction() as session:
+        case_study = _locked(session, actor, case_study_id)
+        current = _current(session, case_study)
+        if values["content_hash"] == current.content_hash:
+            return case_study  # nothing changed, or a retried save
+        if base_revision is not None and base_revision != current.content_hash:
+            raise Conflict(
+                _l(
+                    "Someone saved a newer revision while you were editing. Compare and save again."
+                ),
+                field="revision",
+                current=case_study,
+            )
+        if current.state in OPEN:
+            current.state = RevisionState.superseded
+        _end_unpublished_consents(session, case_study)
+        revision = CaseStudyRevision(
+            case_study_id=case_study.id, number=current.number + 1, author_id=actor.id, **values
+        )
+        session.add(revision)
+        session.flush()
+        case_study.current_revision_id = revision.id
+        if case_study.status in (
+            CaseStudyStatus.awaiting_consent,
+            CaseStudyStatus.changes_requested,
+            CaseStudyStatus.approved,
+        ):
+            case_study.status = CaseStudyStatus.draft
+        case_study.updated_at = utcnow()
+    return case_study
+
+
+def _end_unpublished_consents(session: Session, case_study: CaseStudy) -> None:
+    """Consents to revisions that were never published end when the text moves on."""
+    for consent in session.scalars(
+        select(CaseStudyConsent).where(
+            CaseStudyConsent.case_study_id == case_study.id,
+            CaseStudyConsent.ended_at.is_(None),
+        )
+    ):
+        if consent.id != case_study.published_consent_id:
+            consent.ended_at = utcnow()
+
+
+def request_consent(actor: Member, case_study_id: Any, *, revision: str | None = None) -> CaseStudy:
+    """Send the current revision to the customer for review."""
+    _require_staff(actor)
+    with write_transaction() as session:
+        case_study = _locked(session, actor, case_study_id)
+        current = _current(session, case_study)
+        _check_revision(case_study, current, revision)
+        if current.state == RevisionState.awaiting_consent:
+            return case_study
+        if current.state not in (RevisionState.draft, RevisionState.changes_requested):
+            raise Conflict(
+                _l("This revision was already answered. Save a new revision to ask again."),
+                current=case_study,
+            )
+        profile = session.get(Profile, case_study.customer_id)
+        if profile is None or not profile.open_to_case_studies:
+            raise Conflict(
+                _l("The customer is no longer open to case studies."), current=case_study
+            )
+        now = utcnow()
+        current.state = RevisionState.awaiting_consent
+        current.sent_at = now
+        case_study.requested_at = case_study.requested_at or now
+        if case_study.status != CaseStudyStatus.published:
+            case_study.status = CaseStudyStatus.awaiting_consent
+        case_study.updated_at = now
+        consent_log.append(session, case_study.id, ConsentAction.requested, actor, current)
+    _notify([case_study.customer_id], NotificationKind.consent_request, case_study, actor)
+    _mail_customer(case_study)
+    return case_study
+
+
+# The customer: answer --------------------------------------------------------------------------
+
+
+def request_changes(
+    actor: Member, case_study_id: Any, comment: Any, *, revision: str | None = None
+) -> CaseStudy:
+    """The customer asks for changes to the revision awaiting their consent."""
+    if not isinstance(comment, str) or not comment.strip():
+        raise Invalid(_l("Say what should change."), field="comment")
+    comment = comment.replace("\r\n", "\n").strip()
+    if len(comment) > MAX_COMMENT:
+        raise Invalid(_l("Use at most %(max)d characters.", max=MAX_COMMENT), field="comment")
+    with write_transaction() as session:
+        case_study = _as_subject(session, actor, case_study_id)
+        current = _current(session, case_study)
+        _check_revision(case_study, current, revision)
+        if current.state == RevisionState.changes_requested:
+            return case_study
+        if current.state != RevisionState.awaiting_consent:
+            raise Conflict(_l("Nothing is awaiting your answer."), current=case_study)
+        current.state = RevisionState.changes_requested
+        if case_study.status != CaseStudyStatus.published:
+            case_study.status = CaseStudyStatus.changes_requested
+        case_study.updated_at = utcnow()
+        consent_log.append(
+            session, case_study.id, ConsentAction.changes_requested, actor, current, comment=comment
+        )
+    _notify(access.team_ids(case_study), NotificationKind.consent_changes, case_study, actor)
+    return case_study
+
+
+def company_of(customer_id: int) -> str | None:
+    profile = db.session.get(Profile, customer_id)
+    return profile.company if profile is not None else None
+
+
+def check_scopes(case_study: CaseStudy, revision: CaseStudyRevision, chosen: scopes.Scopes) -> None:
+    """Refuse scopes that the text would betray, or a company name the profile lacks."""
+    customer = db.session.get(Member, case_study.customer_id)
+    company = company_of(case_study.customer_id)
+    if chosen.company == CompanyScope.name and not company:
+        raise Invalid(
+            _l("Your profile names no company. Add it to your profile, or choose another option."),
+            field="company",
+        )
+    scopes.refuse_leaks(scopes.leaks(revision, customer, company, chosen))
+
+
+def grant_consent(
+    actor: Member, case_study_id: Any, revision: Any, chosen: dict[str, Any]
+) -> CaseStudy:
+    """The customer consents to exactly this revision (by hash), within the chosen scopes."""
+    if not isinstance(revision, str) or not revision:
+        raise Invalid(_l("Say which revision you consent to."), field="revision")
+    parsed = scopes.parse(chosen)
+    with write_transaction() as session:
+        case_study = _as_subject(session, actor, case_study_id)
+        current = _current(session, case_study)
+        _check_revision(case_study, current, revision)
+        if current.state != RevisionState.awaiting_consent:
+            if current.state in (RevisionState.approved, RevisionState.published):
+                return case_study  # already granted: a retried submit
+            raise Conflict(_l("Nothing is awaiting your answer."), current=case_study)
+        check_scopes(case_study, current, parsed)
+        company = company_of(case_study.customer_id)
+        consent = CaseStudyConsent(
+            case_study_id=case_study.id,
+            revision_id=current.id,
+            content_hash=current.content_hash,
+            customer_id=actor.id,
+            name_scope=parsed.name,
+            company_scope=parsed.company,
+            company_text=company if parsed.company == CompanyScope.name else parsed.industry,
+            show_logo=parsed.logo,
+            show_quote=parsed.quote,
+            show_figures=parsed.figures,
+            audience=parsed.audience,
+            expires_on=parsed.expires_on,
+        )
+        session.add(consent)
+        current.state = RevisionState.approved
+        if case_study.status != CaseStudyStatus.published:
+            case_study.status = CaseStudyStatus.approved
+        case_study.updated_at = utcnow()
+        consent_log.append(
+            session, case_study.id, ConsentAction.granted, actor, current, scopes=parsed.as_dict()
+        )
+    security_log.info("consent granted case_study=%s revision=%s", case_study.id, revision[:12])
+    _notify(access.team_ids(case_study), NotificationKind.consent_granted, case_study, actor)
+    return case_study
+
+
+def valid_consent(
+    session: Session, case_study: CaseStudy, revision: CaseStudyRevision
+) -> CaseStudyConsent | None:
+    """The live consent bound to this revision's hash, if there is one."""
+    for consent in session.scalars(
+        select(CaseStudyConsent)
+        .where(
+            CaseStudyConsent.case_study_id == case_study.id,
+            CaseStudyConsent.revision_id == revision.id,
+            CaseStudyConsent.ended_at.is_(None),
+        )
+        .order_by(CaseStudyConsent.id.desc())
+    ):
+        if consent.content_hash == revision.content_hash and access.consent_is_live(consent):
+            return consent
+    return None
+
+
+def publish(actor: Member, case_study_id: Any) -> CaseStudy:
+    """Publish the current revision: only with the customer's valid consent to it (else 409)."""
+    _require_staff(actor)
+    with write_transaction() as session:
+        case_study = _locked(session, actor, case_study_id)
+        current = _current(session, case_study)
+        if (
+            case_study.status == CaseStudyStatus.published
+            and case_study.published_revision_id == current.id
+        ):
+            return case_study
+        consent = valid_consent(session, case_study, current)
+        if consent is None:
+            raise Conflict(
+                _l("The customer has not consented to this revision: ask for their consent first."),
+                current=case_study,
+            )
+        if case_study.published_revision_id is not None:
+            earlier = session.get(CaseStudyRevision, case_study.published_revision_id)
+            earlier.state = RevisionState.superseded
+        if case_study.published_consent_id is not None:
+            session.get(CaseStudyConsent, case_study.published_consent_id).ended_at = utcnow()
+        now = utcnow()
+        current.state = RevisionState.published
+        case_study.published_revision_id = current.id
+        case_study.published_consent_id = consent.id
+        case_study.published_at = now
+        case_study.status = CaseStudyStatus.published
+        case_study.updated_at = now
+        consent_log.append(
+            session,
+            case_study.id,
+            ConsentAction.published,
+            actor,
+            current,
+            audience=consent.audience.value,
+        )
+    log.info("case study published id=%s revision=%s", case_study.id, current.number)
+    return case_study
+
+
+# Leaving the world: withdrawal and expiry -------------------------------------------------------
+
+
+def _take_down(session: Session, case_study: CaseStudy, state: RevisionState) -> None:
+    now = utcnow()
+    for consent in session.scalars(
+        select(CaseStudyConsent).where(
+            CaseStudyConsent.case_study_id == case_study.id, CaseStudyConsent.ended_at.is_(None)
+        )
+    ):
+        consent.ended_at = now
+    for revision in session.scalars(
+        select(CaseStudyRevision).where(
+            CaseStudyRevision.case_study_id == case_study.id,
+            CaseStudyRevision.state.in_(
+                [RevisionState.awaiting_consent, RevisionState.approved, RevisionState.published]
+            ),
+        )
+    ):
+        revision.state = state
+    case_study.published_revision_id = None
+    case_study.published_consent_id = None
+    case_study.updated_at = now
+
+
+def withdraw(actor: Member, case_study_id: Any) -> CaseStudy:
+    """The customer withdraws, at any time: it leaves every surface at once."""
+    with write_transaction() as session:
+        case_study = _as_subject(session, actor, case_study_id)
+        if case_study.status == CaseStudyStatus.withdrawn:
+            return case_study
+        was_public = case_study.published_revision_id is not None
+        current = _current(session, case_study)
+        _take_down(session, case_study, RevisionState.withdrawn)
+        case_study.status = CaseStudyStatus.withdrawn
+        consent_log.append(session, case_study.id, ConsentAction.withdrawn, actor, current)
+    security_log.info("consent withdrawn case_study=%s", case_study.id)
+    if was_public:
+        announce_gone(case_study.id)
+    _notify(access.team_ids(case_study), NotificationKind.case_withdrawn, case_study, actor)
+    return case_study
+
+
+def expire_due(on: date | None = None) -> list[int]:
+    """End consents whose date has come (run-jobs); reads already hide them. Returns ids."""
+    on = on or access.today()
+    due = db.session.scalars(
+        select(CaseStudyConsent.case_study_id)
+        .where(
+            CaseStudyConsent.ended_at.is_(None),
+            CaseStudyConsent.expires_on.is_not(None),
+            CaseStudyConsent.expires_on <= on,
+        )
+        .distinct()
+    ).all()
+    expired = []
+    for case_study_id in due:
+        with write_transaction() as session:
+            case_study = session.get(CaseStudy, case_study_id, with_for_update=True)
+            if case_study.status not in (CaseStudyStatus.approved, CaseStudyStatus.published):
+                _end_unpublished_consents(session, case_study)
+                continue
+            current = _current(session, case_study)
+            _take_down(session, case_study, RevisionState.expired)
+            case_study.status = CaseStudyStatus.expired
+            consent_log.append(session, case_study.id, ConsentAction.expired, None, current)
+        announce_gone(case_study_id)
+        expired.append(case_study_id)
+    return expired
+
+
+def notify_expiring(on: date | None = None) -> list[int]:
+    """Tell the staff on a case study 14 days before its consent ends (once). Returns ids."""
+    on = on or access.today()
+    notified = []
+    with write_transaction() as session:
+        consents = list(
+            session.scalars(
+                select(CaseStudyConsent).where(
+                    CaseStudyConsent.ended_at.is_(None),
+                    CaseStudyConsent.expiry_notified_at.is_(None),
+                    CaseStudyConsent.expires_on.is_not(None),
+                    CaseStudyConsent.expires_on <= on + EXPIRY_NOTICE,
+                    CaseStudyConsent.expires_on > on,
+                )
+            )
+        )
+        for consent in consents:
+            consent.expiry_notified_at = utcnow()
+            notified.append(consent.case_study_id)
+    for case_study_id in notified:
+        case_study = db.session.get(CaseStudy, case_study_id)
+        _notify(access.team_ids(case_study), NotificationKind.consent_expiring, case_study, None)
+    return notified
+
+
+# After the commit ----------------------------------------------------------------------------
+
+
+def announce_gone(case_study_id: int) -> None:
+    from network.realtime import broadcast
+
+    broadcast.case_study_withdrawn(case_study_id)
+
+
+def _notify(recipients: Any, kind: NotificationKind, case_study: CaseStudy, actor: Any) -> None:
+    from network.notifications import service as notifications
+
+    actor_id = actor.id if actor is not None else None
+    ids = {member_id for member_id in recipients if member_id and member_id != actor_id}
+    if ids:
+        notifications.case_study_event(kind, case_study.id, sorted(ids), actor_id)
+
+
+def _mail_customer(case_study: CaseStudy) -> None:
+    from network.notifications import service as notifications
+
+    customer = db.session.get(Member, case_study.customer_id)
+    notifications.mail_consent_request(customer, case_study.id)
