@@ -32,6 +32,7 @@ from network.models import (
 )
 from network.permissions import Permission, can
 
+STRIP = 3  # stories on the first page of the feed and the front page
 NOT_FOUND = _l("There is nothing here, or it is not visible to you.")
 
 

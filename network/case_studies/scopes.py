@@ -185,6 +185,8 @@ def _name_terms(customer: Member, scope: NameScope) -> list[str]:
         terms += [part for part in parts if len(part) >= 3]
     else:  # "First L." shows the first name: only the rest of the name gives them away
         terms += [part for part in parts[1:] if len(part) >= 3]
+        shown = parts[0].casefold() if parts else ""
+        terms = [term for term in terms if term.casefold() != shown]
     return list(dict.fromkeys(terms))
 
 

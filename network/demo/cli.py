@@ -60,7 +60,7 @@ def seed_demo() -> None:
         f"Done: {summary.members} members, {summary.posts} posts "
         f"({summary.posts_in_russian} in Russian, {summary.members_only} for members only), "
         f"{summary.comments} comments, {summary.follows} follows, "
-        f"{summary.pinned} pinned announcement."
+        f"{summary.pinned} pinned announcement, {summary.case_studies} customer stories."
     )
     _print_sign_in(credentials)
 

@@ -22,6 +22,7 @@ from sqlalchemy import func, or_, select, update
 from network.accounts import members
 from network.community import service as community
 from network.database import write_transaction
+from network.demo import case_studies
 from network.demo.content import (
     ANNOUNCEMENT,
     CAST,
@@ -78,6 +79,7 @@ class Summary:
     comments: int = 0
     follows: int = 0
     pinned: int = 0
+    case_studies: int = 0
 
 
 def threads() -> list[Thread]:
@@ -174,6 +176,7 @@ def seed(credentials: Credentials, progress: Progress = _quietly) -> Summary:
             summary.comments += len(comment_ids)
             summary.pinned += thread.pinned_days is not None
     backdate(timeline)
+    summary.case_studies = case_studies.publish_stories(people)
     return summary
 
 

@@ -32,6 +32,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 @blueprint.get("/")
 def index() -> str | Response:
     """Visitors see what the community talks about; members land on their home feed."""
+    from network.case_studies.access import STRIP, published_stories
     from network.posts.feed import public_posts
     from network.sharing.service import most_discussed
 
@@ -41,7 +42,10 @@ def index() -> str | Response:
         front = public_posts(request.args.get("cursor"), size=10)
     except BadCursor:
         abort(400)
-    return render_template("main/index.html", front=front, discussed=most_discussed())
+    stories = [] if request.args.get("cursor") else published_stories(None, STRIP)
+    return render_template(
+        "main/index.html", front=front, discussed=most_discussed(), case_studies=stories
+    )
 
 
 @blueprint.post("/language")

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     Date,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -211,3 +213,57 @@ class ConsentEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_consent_event_case_study_id_id", "case_study_id", "id"),)
+
+
+# The database refuses to rewrite the log. The same statements are installed by
+# the migration that created the table and by create_all (the tests' schema);
+# a change here needs a migration of its own.
+_IMMUTABLE = (
+    "id",
+    "case_study_id",
+    "action",
+    "revision_hash",
+    "revision_number",
+    "details",
+    "actor_id",
+    "at",
+)
+_ACTOR_DELETED = (
+    "EXISTS (SELECT 1 FROM member WHERE member.id = OLD.actor_id AND member.status = 'deleted')"
+)
+APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER consent_event_no_delete BEFORE DELETE ON consent_event "
+        "BEGIN SELECT RAISE(ABORT, 'consent_event is append-only'); END",
+        "CREATE TRIGGER consent_event_no_update BEFORE UPDATE ON consent_event WHEN "
+        + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _IMMUTABLE)
+        + f" OR NOT {_ACTOR_DELETED} "
+        "BEGIN SELECT RAISE(ABORT, 'consent_event is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION consent_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'consent_event is append-only'; END IF; "
+        "IF ("
+        + ", ".join(f"NEW.{c}::text" for c in _IMMUTABLE)
+        + ") IS DISTINCT FROM ("
+        + ", ".join(f"OLD.{c}::text" for c in _IMMUTABLE)
+        + f") OR NOT {_ACTOR_DELETED} THEN "
+        "RAISE EXCEPTION 'consent_event is append-only'; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER consent_event_append_only BEFORE UPDATE OR DELETE ON consent_event "
+        "FOR EACH ROW EXECUTE FUNCTION consent_event_append_only()",
+    ],
+}
+DROP_APPEND_ONLY = {
+    "sqlite": ["DROP TRIGGER consent_event_no_update", "DROP TRIGGER consent_event_no_delete"],
+    "postgresql": [
+        "DROP TRIGGER consent_event_append_only ON consent_event",
+        "DROP FUNCTION consent_event_append_only()",
+    ],
+}
+for _dialect, _statements in APPEND_ONLY.items():
+    for _statement in _statements:
+        event.listen(
+            ConsentEvent.__table__,
+            "after_create",
+            DDL(_statement.replace("%", "%%")).execute_if(dialect=_dialect),
+        )

@@ -19,4 +19,7 @@ def home() -> str:
         page = feed.home_feed(current_user, request.args.get("cursor"))
     except BadCursor:
         abort(400)
-    return render_template("posts/feed.html", page=page)
+    from network.case_studies.access import STRIP, published_stories
+
+    stories = [] if request.args.get("cursor") else published_stories(current_user, STRIP)
+    return render_template("posts/feed.html", page=page, case_studies=stories)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from network.case_studies import access as case_studies
 from network.sharing import service
-from network.sharing.urls import canonical
+from network.sharing.urls import absolute, canonical
 
 blueprint = Blueprint("sharing", __name__)
 
@@ -13,19 +14,25 @@ blueprint = Blueprint("sharing", __name__)
 def _xml(template: str, mimetype: str, **context) -> Response:
     response = Response(render_template(template, **context), mimetype=mimetype)
     response.cache_control.public = True
-    response.cache_control.max_age = 300
+    # Caches must ask again each time: a withdrawn case study leaves at once (SEC-51).
+    response.cache_control.no_cache = True
     return response
 
 
 @blueprint.get("/posts.atom")
 def atom() -> Response:
     posts = service.public_posts(service.ATOM_ENTRIES)
+    stories = case_studies.public_stories(service.ATOM_ENTRIES)
+    moments = [post.edited_at or post.created_at for post in posts[:1]]
+    moments += [story.published_at for story in stories[:1]]
     return _xml(
         "sharing/atom.xml",
         "application/atom+xml",
         posts=posts,
-        updated=posts[0].edited_at or posts[0].created_at if posts else None,
+        stories=stories,
+        updated=max(moments) if moments else None,
         canonical=canonical,
+        absolute=absolute,
     )
 
 
@@ -36,7 +43,9 @@ def sitemap() -> Response:
         "application/xml",
         posts=service.public_posts(service.SITEMAP_POSTS),
         members=service.public_profiles(service.SITEMAP_PROFILES),
+        stories=case_studies.public_stories(service.SITEMAP_POSTS),
         canonical=canonical,
+        absolute=absolute,
     )
 
 

@@ -116,6 +116,17 @@ def check_the_community(session) -> None:
         assert times == sorted(times)
         assert post.comment_count == post.last_seq == len(times)
 
+    # Two customer stories, published with their customers' consent (one public, one members')
+    from network.models import CaseStudy, CaseStudyConsent
+
+    published = session.scalars(
+        select(CaseStudyConsent).join(
+            CaseStudy, CaseStudy.published_consent_id == CaseStudyConsent.id
+        )
+    ).all()
+    assert sorted(c.audience.value for c in published) == ["members", "public"]
+    assert {c.name_scope.value for c in published} == {"full", "initial"}
+
 
 def test_it_refuses_an_unmigrated_database_and_says_how_to_migrate(tmp_path):
     instance = tmp_path / "instance"
