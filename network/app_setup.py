@@ -110,6 +110,7 @@ BLUEPRINT_MODULES = (
     "network.uploads.routes",
     "network.uploads.api_routes",
     "network.api.routes",
+    "network.case_studies.routes",
 )
 
 

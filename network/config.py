@@ -233,6 +233,7 @@ def defaults() -> dict[str, Any]:
             "default": "60 per minute",
             "on_comment": "10 per minute",
             "on_subscribe": "120 per minute",
+            "on_watch_case_study": "120 per minute",  # one per card on a page
             "on_typing": "120 per minute",
             "typing_shown": "1 per 3 seconds",
         },

@@ -19,6 +19,7 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 # layout, translated for the request's language.
 JS_MESSAGES = {
     "dismiss": _l("Dismiss"),
+    "case_study_withdrawn": _l("This case study was withdrawn by its customer."),
     "reconnecting": _l("Reconnecting…"),
     "connection_restored": _l("Connection restored"),
     "uploading": _l("Uploading…"),

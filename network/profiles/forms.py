@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -81,6 +82,8 @@ class ProfileForm(FlaskForm):
     card_fields = CheckboxesField(
         _l("What your business card shares"), choices=CARD_CHOICES, default=["name"]
     )
+    # Shown to customers only: they are the ones a case study can be about.
+    open_to_case_studies = BooleanField(_l("I am open to case studies about my success"))
     version = HiddenField()
 
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from network.accounts.forms import ConfirmForm
 from network.errors import error_response, rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Invalid
-from network.models import Profile
+from network.models import Profile, Role
 from network.permissions import Permission, requires, signed_in
 from network.profiles import avatars, fields, service
 from network.profiles.forms import AvatarForm, ProfileForm
@@ -33,6 +33,7 @@ def _form_data(profile: Profile) -> dict[str, Any]:
         "phone": profile.phone or "",
         "visibility": profile.visibility.value,
         "card_fields": list(profile.card_fields or []),
+        "open_to_case_studies": bool(profile.open_to_case_studies),
         "version": str(profile.version),
     }
 
@@ -92,6 +93,10 @@ def save() -> Response | tuple[str, int]:
         phone=form.phone.data,
         visibility=form.visibility.data,
         card_fields=form.card_fields.data or [],
+        # Only customers see the box; for anyone else it stays as it is.
+        open_to_case_studies=(
+            bool(form.open_to_case_studies.data) if current_user.role == Role.customer else None
+        ),
     )
     try:
         service.update_profile(current_user, changes, _submitted_version(form))

@@ -1,0 +1,57 @@
+"""HTTP pages for case studies: the story and the index; importing this registers every view.
+
+Staff's desk is in staff_routes.py, the customer's review in review_routes.py; all
+register on one blueprint, so endpoints stay ``case_studies.<view>``."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from network.case_studies import access
+from network.case_studies.blueprint import (
+    PAGE,
+    as_written,
+    asked_changes,
+    blueprint,
+    viewed_or_404,
+)
+from network.case_studies.forms import (
+    RevisionActionForm,
+)
+
+# Everyone: the story and the index ------------------------------------------------------------
+
+
+@blueprint.get("/case-studies")
+def index() -> str:
+    before = request.args.get("before_id", type=int)
+    stories = access.published_stories(
+        current_user, PAGE + 1, before_id=before if before and before > 0 else None
+    )
+    older = stories[PAGE - 1].id if len(stories) > PAGE else None
+    return render_template("case_studies/index.html", stories=stories[:PAGE], older=older)
+
+
+@blueprint.get("/case-studies/<int:case_study_id>")
+def show(case_study_id: int) -> str:
+    viewed = viewed_or_404(case_study_id)
+    action_form = RevisionActionForm(formdata=None)
+    if viewed.current is not None:
+        action_form.revision.data = viewed.current.content_hash
+    return render_template(
+        "case_studies/show.html",
+        viewed=viewed,
+        story=viewed.published,
+        draft_story=None if viewed.published else as_written(viewed),
+        is_staff=access.is_staff(current_user),
+        is_subject=access.is_subject(current_user, viewed.case_study),
+        sees_log=access.sees_log(current_user, viewed.case_study),
+        asked_changes=asked_changes(viewed) if viewed.workings else None,
+        action_form=action_form,
+    )
+
+
+from network.case_studies import review_routes, staff_routes  # noqa: E402, F401 (views register)
+
+__all__ = ["blueprint"]
