@@ -133,8 +133,8 @@ def run_jobs() -> None:
     study are told 14 days before its consent ends. Safe to run any number of
     times: each job does only what is due and not yet done.
     """
-    from network.case_studies import service as case_studies
+    from network.case_studies import expiry
 
-    expired = case_studies.expire_due()
-    warned = case_studies.notify_expiring()
+    expired = expiry.expire_due()
+    warned = expiry.notify_expiring()
     click.echo(f"case studies: {len(expired)} expired, {len(warned)} expiry notices sent")

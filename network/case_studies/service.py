@@ -1,4 +1,6 @@
-"""The one write path for case studies: draft, revise, ask, answer, publish, withdraw, expire.
+"""The one write path for case studies: draft, revise, ask, answer, publish, withdraw.
+
+Consents that end by date are taken down by expiry.py, through take_down here.
 
 Every transition takes the case study's row lock (BEGIN IMMEDIATE on SQLite,
 SELECT … FOR UPDATE on PostgreSQL), checks who asks and the state, changes
@@ -10,7 +12,6 @@ return the case study as it is, so retried requests are harmless.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -44,7 +45,6 @@ from network.permissions import Permission, can
 log = get_logger("case_studies")
 security_log = get_logger("security")
 MAX_COMMENT = 2_000
-EXPIRY_NOTICE = timedelta(days=14)
 OPEN = (
     RevisionState.draft,
     RevisionState.awaiting_consent,
@@ -80,7 +80,7 @@ def _as_subject(session: Session, actor: Any, case_study_id: Any) -> CaseStudy:
     return case_study
 
 
-def _current(session: Session, case_study: CaseStudy) -> CaseStudyRevision:
+def current_revision(session: Session, case_study: CaseStudy) -> CaseStudyRevision:
     return session.get(CaseStudyRevision, case_study.current_revision_id)
 
 
@@ -183,7 +183,7 @@ def revise(
     _check_logo(values["logo"])
     with write_transaction() as session:
         case_study = _locked(session, actor, case_study_id)
-        current = _current(session, case_study)
+        current = current_revision(session, case_study)
         if values["content_hash"] == current.content_hash:
             return case_study  # nothing changed, or a retried save
         if base_revision is not None and base_revision != current.content_hash:
@@ -196,7 +196,7 @@ def revise(
             )
         if current.state in OPEN:
             current.state = RevisionState.superseded
-        _end_unpublished_consents(session, case_study)
+        end_unpublished_consents(session, case_study)
         revision = CaseStudyRevision(
             case_study_id=case_study.id, number=current.number + 1, author_id=actor.id, **values
         )
@@ -213,7 +213,7 @@ def revise(
     return case_study
 
 
-def _end_unpublished_consents(session: Session, case_study: CaseStudy) -> None:
+def end_unpublished_consents(session: Session, case_study: CaseStudy) -> None:
     """Consents to revisions that were never published end when the text moves on."""
     for consent in session.scalars(
         select(CaseStudyConsent).where(
@@ -230,7 +230,7 @@ def request_consent(actor: Member, case_study_id: Any, *, revision: str | None =
     _require_staff(actor)
     with write_transaction() as session:
         case_study = _locked(session, actor, case_study_id)
-        current = _current(session, case_study)
+        current = current_revision(session, case_study)
         _check_revision(case_study, current, revision)
         if current.state == RevisionState.awaiting_consent:
             return case_study
@@ -252,7 +252,7 @@ def request_consent(actor: Member, case_study_id: Any, *, revision: str | None =
             case_study.status = CaseStudyStatus.awaiting_consent
         case_study.updated_at = now
         consent_log.append(session, case_study.id, ConsentAction.requested, actor, current)
-    _notify([case_study.customer_id], NotificationKind.consent_request, case_study, actor)
+    notify([case_study.customer_id], NotificationKind.consent_request, case_study, actor)
     _mail_customer(case_study)
     return case_study
 
@@ -271,7 +271,7 @@ def request_changes(
         raise Invalid(_l("Use at most %(max)d characters.", max=MAX_COMMENT), field="comment")
     with write_transaction() as session:
         case_study = _as_subject(session, actor, case_study_id)
-        current = _current(session, case_study)
+        current = current_revision(session, case_study)
         _check_revision(case_study, current, revision)
         if current.state == RevisionState.changes_requested:
             return case_study
@@ -284,7 +284,7 @@ def request_changes(
         consent_log.append(
             session, case_study.id, ConsentAction.changes_requested, actor, current, comment=comment
         )
-    _notify(access.team_ids(case_study), NotificationKind.consent_changes, case_study, actor)
+    notify(access.team_ids(case_study), NotificationKind.consent_changes, case_study, actor)
     return case_study
 
 
@@ -314,7 +314,7 @@ def grant_consent(
     parsed = scopes.parse(chosen)
     with write_transaction() as session:
         case_study = _as_subject(session, actor, case_study_id)
-        current = _current(session, case_study)
+        current = current_revision(session, case_study)
         _check_revision(case_study, current, revision)
         if current.state != RevisionState.awaiting_consent:
             if current.state in (RevisionState.approved, RevisionState.published):
@@ -345,7 +345,7 @@ def grant_consent(
             session, case_study.id, ConsentAction.granted, actor, current, scopes=parsed.as_dict()
         )
     security_log.info("consent granted case_study=%s revision=%s", case_study.id, revision[:12])
-    _notify(access.team_ids(case_study), NotificationKind.consent_granted, case_study, actor)
+    notify(access.team_ids(case_study), NotificationKind.consent_granted, case_study, actor)
     return case_study
 
 
@@ -372,7 +372,7 @@ def publish(actor: Member, case_study_id: Any) -> CaseStudy:
     _require_staff(actor)
     with write_transaction() as session:
         case_study = _locked(session, actor, case_study_id)
-        current = _current(session, case_study)
+        current = current_revision(session, case_study)
         if (
             case_study.status == CaseStudyStatus.published
             and case_study.published_revision_id == current.id
@@ -411,7 +411,7 @@ def publish(actor: Member, case_study_id: Any) -> CaseStudy:
 # Leaving the world: withdrawal and expiry -------------------------------------------------------
 
 
-def _take_down(session: Session, case_study: CaseStudy, state: RevisionState) -> None:
+def take_down(session: Session, case_study: CaseStudy, state: RevisionState) -> None:
     now = utcnow()
     for consent in session.scalars(
         select(CaseStudyConsent).where(
@@ -440,68 +440,15 @@ def withdraw(actor: Member, case_study_id: Any) -> CaseStudy:
         if case_study.status == CaseStudyStatus.withdrawn:
             return case_study
         was_public = case_study.published_revision_id is not None
-        current = _current(session, case_study)
-        _take_down(session, case_study, RevisionState.withdrawn)
+        current = current_revision(session, case_study)
+        take_down(session, case_study, RevisionState.withdrawn)
         case_study.status = CaseStudyStatus.withdrawn
         consent_log.append(session, case_study.id, ConsentAction.withdrawn, actor, current)
     security_log.info("consent withdrawn case_study=%s", case_study.id)
     if was_public:
         announce_gone(case_study.id)
-    _notify(access.team_ids(case_study), NotificationKind.case_withdrawn, case_study, actor)
+    notify(access.team_ids(case_study), NotificationKind.case_withdrawn, case_study, actor)
     return case_study
-
-
-def expire_due(on: date | None = None) -> list[int]:
-    """End consents whose date has come (run-jobs); reads already hide them. Returns ids."""
-    on = on or access.today()
-    due = db.session.scalars(
-        select(CaseStudyConsent.case_study_id)
-        .where(
-            CaseStudyConsent.ended_at.is_(None),
-            CaseStudyConsent.expires_on.is_not(None),
-            CaseStudyConsent.expires_on <= on,
-        )
-        .distinct()
-    ).all()
-    expired = []
-    for case_study_id in due:
-        with write_transaction() as session:
-            case_study = session.get(CaseStudy, case_study_id, with_for_update=True)
-            if case_study.status not in (CaseStudyStatus.approved, CaseStudyStatus.published):
-                _end_unpublished_consents(session, case_study)
-                continue
-            current = _current(session, case_study)
-            _take_down(session, case_study, RevisionState.expired)
-            case_study.status = CaseStudyStatus.expired
-            consent_log.append(session, case_study.id, ConsentAction.expired, None, current)
-        announce_gone(case_study_id)
-        expired.append(case_study_id)
-    return expired
-
-
-def notify_expiring(on: date | None = None) -> list[int]:
-    """Tell the staff on a case study 14 days before its consent ends (once). Returns ids."""
-    on = on or access.today()
-    notified = []
-    with write_transaction() as session:
-        consents = list(
-            session.scalars(
-                select(CaseStudyConsent).where(
-                    CaseStudyConsent.ended_at.is_(None),
-                    CaseStudyConsent.expiry_notified_at.is_(None),
-                    CaseStudyConsent.expires_on.is_not(None),
-                    CaseStudyConsent.expires_on <= on + EXPIRY_NOTICE,
-                    CaseStudyConsent.expires_on > on,
-                )
-            )
-        )
-        for consent in consents:
-            consent.expiry_notified_at = utcnow()
-            notified.append(consent.case_study_id)
-    for case_study_id in notified:
-        case_study = db.session.get(CaseStudy, case_study_id)
-        _notify(access.team_ids(case_study), NotificationKind.consent_expiring, case_study, None)
-    return notified
 
 
 # After the commit ----------------------------------------------------------------------------
@@ -513,7 +460,7 @@ def announce_gone(case_study_id: int) -> None:
     broadcast.case_study_withdrawn(case_study_id)
 
 
-def _notify(recipients: Any, kind: NotificationKind, case_study: CaseStudy, actor: Any) -> None:
+def notify(recipients: Any, kind: NotificationKind, case_study: CaseStudy, actor: Any) -> None:
     from network.notifications import service as notifications
 
     actor_id = actor.id if actor is not None else None
