@@ -62,7 +62,7 @@ i18n-extract: $(BIN)/.installed ## Collect translatable strings into network/tra
 	  --no-location --sort-output --omit-header -o network/translations/messages.pot .
 
 i18n-update: i18n-extract ## Merge new strings into the Russian catalogue (then translate them)
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i network/translations/messages.pot -d network/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i network/translations/messages.pot -d network/translations
 
 clean: ## Remove the virtualenv, npm packages and build output (keeps instance/)
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache
