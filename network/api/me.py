@@ -3,7 +3,9 @@
 PATCH changes only the fields it names.  Profile fields go through the
 profile write path in one call; each member setting has its own service.
 A later flag (say, mail preferences) is one more entry in MEMBER_SETTINGS
-and one more property in schemas.me_changes.
+and one more property in schemas.me_changes.  Settings are applied after
+the profile fields: the opt-in to case studies is stored on the profile row,
+and saving it first would make the caller's profile version stale.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from network.api.errors import ApiError
 from network.api.validation import json_body
 from network.exceptions import Conflict
 from network.extensions import db
-from network.models import Member
+from network.models import Member, Role
 from network.profiles import service as profiles
 
 PROFILE_FIELDS = ("display_name", "title", "company", "bio")
-MEMBER_SETTINGS: dict[str, Callable[[Member, Any], None]] = {
+MEMBER_SETTINGS: dict[str, Callable[[Member, Any], Any]] = {
     "language": members.set_language,
+    # customers only: the service refuses true from anyone else (422)
+    "open_to_case_studies": profiles.set_open_to_case_studies,
 }
 CHANGED_MEANWHILE = _l("Someone saved this profile since the version you sent.")
 
@@ -36,9 +40,12 @@ CHANGED_MEANWHILE = _l("Someone saved this profile since the version you sent.")
 def own_view(member: Member) -> dict[str, Any]:
     """The owner's profile with counts, serialized (one query for the counts)."""
     view = profiles.with_counts(profiles.find_visible(member.handle, member), member)
-    return serializers.own_profile(
+    answer = serializers.own_profile(
         view.member, view.profile, followers=view.followers, following=view.following
     )
+    if view.member.role == Role.customer:
+        answer["open_to_case_studies"] = bool(view.profile.open_to_case_studies)
+    return answer
 
 
 @blueprint.get("/me")

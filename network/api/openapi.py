@@ -347,11 +347,143 @@ PATHS: dict[str, Any] = {
     },
 }
 
+CASE_STUDY_ID = _path_id("case_study_id")
+CASE_STUDY_LIMIT = _query(
+    "limit",
+    "Case studies per page (default 20).",
+    {"type": "integer", "minimum": 1, "maximum": 200},
+)
+ANSWERED = _ok(200, "The case study, as you may see it now.", "CaseStudy")
+
+
+def _case_study_op(operation_id: str, summary: str, **options: Any) -> Operation:
+    """An operation on one case study: 404 when you may not see it."""
+    errors = {404, *options.pop("errors", ())}
+    return _op(operation_id, summary, tag="case-studies", errors=errors, **options)
+
+
+def _optional_body(operation: Operation) -> Operation:
+    operation["requestBody"]["required"] = False
+    return operation
+
+
+CASE_STUDY_PATHS: dict[str, Any] = {
+    "/case-studies": {
+        "get": _op(
+            "getCaseStudies",
+            "Published case studies you may read, newest first",
+            tag="case-studies",
+            ok=_ok(200, "A page.", "CaseStudyPage"),
+            errors=(400,),
+            public=True,
+            parameters=[CURSOR, CASE_STUDY_LIMIT],
+        ),
+        "post": _op(
+            "createCaseStudy",
+            "Write a case study about a customer open to case studies (staff)",
+            tag="case-studies",
+            ok=_ok(
+                201,
+                "The new draft (or, for a retried key, the first one).",
+                "CaseStudy",
+                location=True,
+            ),
+            errors=(403,),
+            body="NewCaseStudy",
+            parameters=[KEY],
+            description="422 (field `customer`) when the customer has not opted in.",
+        ),
+    },
+    "/case-studies/{case_study_id}": {
+        "parameters": [CASE_STUDY_ID],
+        "get": _case_study_op(
+            "getCaseStudy",
+            "A case study, rendered within the scopes its customer granted",
+            ok=_ok(200, "The case study.", "CaseStudy"),
+            public=True,
+        ),
+        "patch": _case_study_op(
+            "reviseCaseStudy",
+            "Save a new revision; what is published stays until the customer approves (staff)",
+            ok=ANSWERED,
+            errors=(403,),
+            body="CaseStudyChanges",
+            conflict="CaseStudyConflict",
+        ),
+    },
+    "/case-studies/{case_study_id}/request-consent": {
+        "parameters": [CASE_STUDY_ID],
+        "post": _optional_body(
+            _case_study_op(
+                "requestConsent",
+                "Send the current revision to the customer (staff)",
+                ok=ANSWERED,
+                errors=(403,),
+                body="ConsentRequest",
+                conflict="CaseStudyConflict",
+            )
+        ),
+    },
+    "/case-studies/{case_study_id}/consent": {
+        "parameters": [CASE_STUDY_ID],
+        "post": _case_study_op(
+            "grantConsent",
+            "Consent to the current revision within scopes (the customer it is about)",
+            ok=ANSWERED,
+            errors=(403,),
+            body="Consent",
+            conflict="CaseStudyConflict",
+            description="409 for a revision that is not the current one; 422 when the text "
+            "still names you or your company and you chose to hide them.",
+        ),
+    },
+    "/case-studies/{case_study_id}/request-changes": {
+        "parameters": [CASE_STUDY_ID],
+        "post": _case_study_op(
+            "requestChanges",
+            "Ask for changes to the revision awaiting you (the customer it is about)",
+            ok=ANSWERED,
+            errors=(403,),
+            body="ChangeRequest",
+            conflict="CaseStudyConflict",
+        ),
+    },
+    "/case-studies/{case_study_id}/publish": {
+        "parameters": [CASE_STUDY_ID],
+        "post": _case_study_op(
+            "publishCaseStudy",
+            "Publish the current revision (staff; 409 without the customer's consent to it)",
+            ok=ANSWERED,
+            errors=(403,),
+            conflict="CaseStudyConflict",
+        ),
+    },
+    "/case-studies/{case_study_id}/withdraw": {
+        "parameters": [CASE_STUDY_ID],
+        "post": _case_study_op(
+            "withdrawCaseStudy",
+            "Withdraw your consent: it leaves every surface at once (the customer it is about)",
+            ok=ANSWERED,
+            errors=(403,),
+        ),
+    },
+    "/case-studies/{case_study_id}/consent-log": {
+        "parameters": [CASE_STUDY_ID],
+        "get": _case_study_op(
+            "getConsentLog",
+            "The consent log (the customer, admins and the staff on it)",
+            ok=_ok(200, "Every entry, oldest first.", "ConsentLog"),
+        ),
+    },
+}
+
 DESCRIPTION = """\
 The community's JSON API. Authenticate with a personal token made on the
 Settings > API tokens page: `Authorization: Bearer nw_...`. The session
 cookie is ignored. Reads of public content need no token. Errors are
 `{"error": {"code", "message"}}`; see docs/api.md."""
+
+TAGS = ("me", "users", "posts", "comments", "case-studies", "meta")
 
 
 def document(languages: Sequence[str]) -> dict[str, Any]:
@@ -361,8 +493,8 @@ def document(languages: Sequence[str]) -> dict[str, Any]:
         "info": {"title": "Brand community API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "tags": [{"name": name} for name in ("me", "users", "posts", "comments", "meta")],
-        "paths": PATHS,
+        "tags": [{"name": name} for name in TAGS],
+        "paths": {**PATHS, **CASE_STUDY_PATHS},
         "components": {
             "securitySchemes": {
                 "bearer": {

@@ -13,8 +13,22 @@ from typing import Any
 
 from network.accounts.validation import MAX_DISPLAY_NAME
 from network.api.validation import MAX_ID
+from network.case_studies import content, scopes
+from network.case_studies import service as case_studies
 from network.idempotency import KEY_PATTERN
-from network.models import ContentState, EventKind, ProfileVisibility, Role, Visibility
+from network.models import (
+    Audience,
+    CaseStudyStatus,
+    CompanyScope,
+    ConsentAction,
+    ContentState,
+    EventKind,
+    NameScope,
+    ProfileVisibility,
+    RevisionState,
+    Role,
+    Visibility,
+)
 from network.posts.comments import MAX_COMMENT
 from network.posts.service import MAX_BODY, MAX_TITLE
 from network.profiles import fields
@@ -26,6 +40,8 @@ Schema = dict[str, Any]
 PLAIN_TEXT = r"^[^\x00]*$"
 SOME_TEXT = r"^\s*[^\s\x00][^\x00]*$"
 HANDLE = r"^[a-z0-9_]{3,30}$"
+REVISION_HASH = r"^[0-9a-f]{64}$"
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 IDEMPOTENCY_KEY = KEY_PATTERN.pattern
 
 
@@ -108,6 +124,11 @@ def me_changes(languages: Sequence[str]) -> Schema:
             "company": _text(fields.MAX_COMPANY, nullable=True),
             "bio": _text(fields.MAX_BIO, nullable=True, description="Markdown."),
             "language": {"type": "string", "enum": list(languages)},
+            "open_to_case_studies": {
+                "type": "boolean",
+                "description": "Customers only: whether staff may write a case study about you. "
+                "true from anyone else is 422.",
+            },
             "version": {
                 **VERSION,
                 "description": "Optional: the profile version you last read. When given, a "
@@ -118,6 +139,110 @@ def me_changes(languages: Sequence[str]) -> Schema:
     }
 
 
+# Case studies: the same limits as network/case_studies (content.py, scopes.py, service.py).
+
+REVISION = {
+    "type": "string",
+    "pattern": REVISION_HASH,
+    "description": "A revision's content hash, as `current_revision.hash` shows it.",
+}
+FIGURE: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["label", "value"],
+    "properties": {
+        part: _text(content.MAX_FIGURE_PART, required=part != "unit")
+        for part in ("label", "value", "unit")
+    },
+}
+_CASE_STUDY_CONTENT: Schema = {
+    "title": _text(content.MAX_TITLE, required=True, description="Spaces are collapsed."),
+    **{
+        name: _text(content.MAX_PROSE, required=True, description="Markdown.")
+        for name in content.PROSE
+    },
+    "quote": _text(
+        content.MAX_QUOTE, nullable=True, description="The customer's words, plain text."
+    ),
+    "figures": {
+        "type": "array",
+        "maxItems": content.MAX_FIGURES,
+        "items": FIGURE,
+        "description": "Kept apart from the prose; the customer decides whether they are shown.",
+    },
+    "logo": _text(64, nullable=True, description="The name of an uploaded picture."),
+}
+
+NEW_CASE_STUDY: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["customer", "title", *content.PROSE],
+    "properties": {
+        "customer": _text(
+            40, required=True, description="The handle of a customer open to case studies."
+        ),
+        **_CASE_STUDY_CONTENT,
+    },
+}
+
+CASE_STUDY_CHANGES: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        **_CASE_STUDY_CONTENT,
+        "base_revision": {
+            **REVISION,
+            "description": "The revision you edited; when another was saved since, 409.",
+        },
+    },
+    "description": "A new revision: the fields you do not send keep the current revision's.",
+}
+
+CONSENT_REQUEST: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "revision": {**REVISION, "description": "Optional: 409 unless it is the current one."}
+    },
+}
+
+CONSENT: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["revision", "name", "company", "logo", "quote", "figures", "audience"],
+    "properties": {
+        "revision": {**REVISION, "description": "What you consent to (409 if not current)."},
+        "name": {"type": "string", "enum": _values(NameScope)},
+        "company": {"type": "string", "enum": _values(CompanyScope)},
+        "industry": _text(
+            scopes.MAX_INDUSTRY,
+            nullable=True,
+            description='Shown instead of the company when `company` is "industry".',
+        ),
+        "logo": {"type": "boolean", "description": 'Only with `company` "name".'},
+        "quote": {"type": "boolean"},
+        "figures": {"type": "boolean"},
+        "audience": {"type": "string", "enum": _values(Audience)},
+        "expires_on": {
+            "type": ["string", "null"],
+            "format": "date",
+            "pattern": DATE,
+            "description": "Optional: gone from this day on (a future date).",
+        },
+    },
+}
+
+CHANGE_REQUEST: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["comment"],
+    "properties": {
+        "comment": _text(case_studies.MAX_COMMENT, required=True, description="What to change."),
+        "revision": {**REVISION, "description": "Optional: 409 unless it is the current one."},
+    },
+}
+
+
 # Answers -------------------------------------------------------------------------------------
 
 TIME = {"type": "string", "format": "date-time"}
@@ -125,8 +250,14 @@ MAYBE_TIME = {"type": ["string", "null"], "format": "date-time"}
 COUNT = {"type": "integer", "minimum": 0}
 
 
-def _object(properties: Schema, **extra: Any) -> Schema:
-    return {"type": "object", "required": list(properties), "properties": properties, **extra}
+def _object(properties: Schema, optional: Schema | None = None, **extra: Any) -> Schema:
+    """An answer's object: every property always there, except the `optional` ones."""
+    return {
+        "type": "object",
+        "required": list(properties),
+        "properties": {**properties, **(optional or {})},
+        **extra,
+    }
 
 
 MEMBER = _object(
@@ -210,6 +341,108 @@ ME = _object(
         "email": {"type": "string"},
         "language": {"type": ["string", "null"]},
         "version": {"type": "integer", "description": "The profile version (0: never saved)."},
+    },
+    optional={
+        "open_to_case_studies": {
+            "type": "boolean",
+            "description": "Customers only: whether you are open to case studies.",
+        }
+    },
+)
+
+
+FIGURE_SHOWN = _object(
+    {part: {"type": "string"} for part in ("label", "value", "unit")},
+    additionalProperties=False,
+)
+MAYBE_TEXT = {"type": ["string", "null"]}
+STORY = _object(
+    {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        **{f"{name}_html": {"type": "string"} for name in content.PROSE},
+        "quote": {**MAYBE_TEXT, "description": "null unless the customer shows their quote."},
+        "figures": {"type": "array", "items": ref("Figure")},
+        "customer": _object(
+            {
+                "name": {"type": "string", "description": "As the customer chose to be named."},
+                "handle": {**MAYBE_TEXT, "description": "Only with their full name."},
+            }
+        ),
+        "company": {**MAYBE_TEXT, "description": "The company's name, an industry, or null."},
+        "logo_url": MAYBE_TEXT,
+        "audience": {"type": "string", "enum": _values(Audience)},
+        "consented_on": {"type": ["string", "null"], "format": "date"},
+        "published_at": MAYBE_TIME,
+        "revision": {"type": "string", "description": "The published revision's hash."},
+        "url": {"type": "string", "description": "Its page on this server."},
+    },
+    description="What the customer consented to show, and nothing more.",
+)
+CASE_STUDY_REVISION = _object(
+    {
+        "hash": {"type": "string"},
+        "number": {"type": "integer", "minimum": 1},
+        "state": {"type": "string", "enum": _values(RevisionState)},
+        "title": {"type": "string"},
+        **{name: {"type": "string", "description": "Markdown."} for name in content.PROSE},
+        "quote": {"type": "string"},
+        "figures": {"type": "array", "items": ref("Figure")},
+        "logo": MAYBE_TEXT,
+    }
+)
+CASE_STUDY_CONSENT = _object(
+    {
+        "revision": {"type": "string", "description": "The hash it binds to."},
+        "name": {"type": "string", "enum": _values(NameScope)},
+        "company": {"type": "string", "enum": _values(CompanyScope)},
+        "industry": MAYBE_TEXT,
+        "logo": {"type": "boolean"},
+        "quote": {"type": "boolean"},
+        "figures": {"type": "boolean"},
+        "audience": {"type": "string", "enum": _values(Audience)},
+        "expires_on": {"type": ["string", "null"], "format": "date"},
+        "granted_at": TIME,
+        "ended_at": {**MAYBE_TIME, "description": "Withdrawn, expired or replaced."},
+    }
+)
+_CASE_STUDY_PUBLIC: Schema = {
+    "id": {"type": "integer"},
+    "status": {"type": "string", "enum": _values(CaseStudyStatus)},
+    "published_revision": {**MAYBE_TEXT, "description": "The hash of what is published."},
+    "story": {
+        "oneOf": [ref("Story"), {"type": "null"}],
+        "description": "The published story as you may see it; null when nothing is live.",
+    },
+    "url": {"type": "string", "description": "Its page on this server."},
+}
+CASE_STUDY = _object(
+    _CASE_STUDY_PUBLIC,
+    optional={
+        "customer": {"type": "string", "description": "Staff and the customer only: the handle."},
+        "current_revision": {
+            **ref("CaseStudyRevision"),
+            "description": "Staff and the customer only: the latest revision, published or not.",
+        },
+        "consent": {
+            "oneOf": [ref("CaseStudyConsent"), {"type": "null"}],
+            "description": "Staff and the customer only: the published consent, else the latest.",
+        },
+    },
+    description="Everyone else gets only the scoped story: no customer, no workings.",
+)
+CONSENT_ENTRY = _object(
+    {
+        "id": {"type": "integer"},
+        "action": {"type": "string", "enum": _values(ConsentAction)},
+        "revision": MAYBE_TEXT,
+        "revision_number": {"type": ["integer", "null"]},
+        "details": {
+            "type": "object",
+            "description": "A grant's scopes, a publication's audience, a comment.",
+        },
+        "actor": {"type": "string", "description": "A snapshot of their name; system for jobs."},
+        "at": TIME,
     }
 )
 
@@ -236,6 +469,12 @@ FEED_PAGE = _object(
 )
 COMMENT_LIST = _object(
     {"items": {"type": "array", "items": ref("Comment")}, "next_after": NEXT_AFTER}
+)
+CASE_STUDY_PAGE = _object(
+    {"items": {"type": "array", "items": ref("CaseStudy")}, "next_cursor": NEXT_CURSOR}
+)
+CONSENT_LOG = _object(
+    {"case_study": {"type": "integer"}, "items": {"type": "array", "items": ref("ConsentEntry")}}
 )
 EVENT_LIST = _object(
     {
@@ -281,4 +520,18 @@ def components(languages: Sequence[str]) -> Schema:
         "NewComment": NEW_COMMENT,
         "CommentChanges": COMMENT_CHANGES,
         "MeChanges": me_changes(languages),
+        "Figure": FIGURE_SHOWN,
+        "Story": STORY,
+        "CaseStudyRevision": CASE_STUDY_REVISION,
+        "CaseStudyConsent": CASE_STUDY_CONSENT,
+        "CaseStudy": CASE_STUDY,
+        "CaseStudyPage": CASE_STUDY_PAGE,
+        "ConsentEntry": CONSENT_ENTRY,
+        "ConsentLog": CONSENT_LOG,
+        "CaseStudyConflict": _error(ref("CaseStudy")),
+        "NewCaseStudy": NEW_CASE_STUDY,
+        "CaseStudyChanges": CASE_STUDY_CHANGES,
+        "ConsentRequest": CONSENT_REQUEST,
+        "Consent": CONSENT,
+        "ChangeRequest": CHANGE_REQUEST,
     }

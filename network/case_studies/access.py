@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from network.case_studies import render
@@ -136,7 +136,14 @@ def published_stories(
         .limit(limit)
     )
     if before_id is not None:
-        statement = statement.where(CaseStudy.id < before_id)
+        # Keyset on (published_at, id), the order of the list: a republished story moves up.
+        anchor = select(CaseStudy.published_at).where(CaseStudy.id == before_id).scalar_subquery()
+        statement = statement.where(
+            or_(
+                CaseStudy.published_at < anchor,
+                and_(CaseStudy.published_at == anchor, CaseStudy.id < before_id),
+            )
+        )
     return [
         render.published_story(case_study, rev, con, customer)
         for case_study, rev, con, customer in db.session.execute(statement)

@@ -311,11 +311,13 @@ def grant_consent(
     """The customer consents to exactly this revision (by hash), within the chosen scopes."""
     if not isinstance(revision, str) or not revision:
         raise Invalid(_l("Say which revision you consent to."), field="revision")
-    parsed = scopes.parse(chosen)
     with write_transaction() as session:
         case_study = _as_subject(session, actor, case_study_id)
         current = current_revision(session, case_study)
         _check_revision(case_study, current, revision)
+        # Who and which revision first: an intruder gets 404 and a stale answer 409
+        # whatever scopes they send.
+        parsed = scopes.parse(chosen)
         if current.state != RevisionState.awaiting_consent:
             if current.state in (RevisionState.approved, RevisionState.published):
                 return case_study  # already granted: a retried submit

@@ -656,3 +656,19 @@ def test_case_study_notifications_show_on_the_notifications_page(
     page = as_member(customer).get("/notifications").get_data(as_text=True)
     assert f"/case-studies/{case_study_id}/review" in page
     assert "asks for your consent" in page
+
+
+def test_published_stories_page_by_publication_without_gaps_or_repeats(
+    app, customer, employee, intruder
+):
+    ids = [published_case_study(app, employee, customer) for _ in range(3)]
+    # The oldest is republished after an edit: it moves to the top of the list.
+    with app.app_context():
+        service.revise(fresh(employee), ids[0], draft(title="Bread, revised"))
+    ask(app, employee, ids[0])
+    grant(app, customer, ids[0])
+    publish(app, employee, ids[0])
+    with app.app_context():
+        first = access.published_stories(fresh(intruder), 2)
+        rest = access.published_stories(fresh(intruder), 2, before_id=first[-1].id)
+    assert [s.id for s in first + rest] == [ids[0], ids[2], ids[1]]

@@ -32,4 +32,23 @@ ROWS: dict[str, tuple[str, dict[str, int]]] = {
     "GET /api/v1/comments/<int:comment_id>": ("/api/v1/comments/999999", same(404)),
     "PATCH /api/v1/comments/<int:comment_id>": ("/api/v1/comments/999999", same(405)),
     "DELETE /api/v1/comments/<int:comment_id>": ("/api/v1/comments/999999", same(405)),
+    # case studies: the list is public (and empty here); 999999 does not exist
+    "GET /api/v1/case-studies": ("/api/v1/case-studies", same(200)),
+    "POST /api/v1/case-studies": ("/api/v1/case-studies", same(401)),
+    "GET /api/v1/case-studies/<int:case_study_id>": ("/api/v1/case-studies/999999", same(404)),
+    "PATCH /api/v1/case-studies/<int:case_study_id>": ("/api/v1/case-studies/999999", same(405)),
+    **{
+        f"{method} /api/v1/case-studies/<int:case_study_id>/{action}": (
+            f"/api/v1/case-studies/999999/{action}",
+            same(401),
+        )
+        for method, action in (
+            ("POST", "request-consent"),
+            ("POST", "consent"),
+            ("POST", "request-changes"),
+            ("POST", "publish"),
+            ("POST", "withdraw"),
+            ("GET", "consent-log"),
+        )
+    },
 }
