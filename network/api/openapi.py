@@ -430,7 +430,7 @@ CASE_STUDY_PATHS: dict[str, Any] = {
             "grantConsent",
             "Consent to the current revision within scopes (the customer it is about)",
             ok=ANSWERED,
-            errors=(403,),
+            errors=(),
             body="Consent",
             conflict="CaseStudyConflict",
             description="409 for a revision that is not the current one; 422 when the text "
@@ -443,7 +443,7 @@ CASE_STUDY_PATHS: dict[str, Any] = {
             "requestChanges",
             "Ask for changes to the revision awaiting you (the customer it is about)",
             ok=ANSWERED,
-            errors=(403,),
+            errors=(),
             body="ChangeRequest",
             conflict="CaseStudyConflict",
         ),
@@ -464,7 +464,7 @@ CASE_STUDY_PATHS: dict[str, Any] = {
             "withdrawCaseStudy",
             "Withdraw your consent: it leaves every surface at once (the customer it is about)",
             ok=ANSWERED,
-            errors=(403,),
+            errors=(),
         ),
     },
     "/case-studies/{case_study_id}/consent-log": {

@@ -52,7 +52,6 @@ OPEN = (
     RevisionState.approved,
 )
 ONLY_STAFF = _l("Only staff write and publish case studies.")
-ONLY_CUSTOMER = _l("Only the customer it is about can answer for a case study.")
 
 
 # Checks ---------------------------------------------------------------------------------
@@ -74,9 +73,10 @@ def _locked(session: Session, actor: Any, case_study_id: Any) -> CaseStudy:
 
 
 def _as_subject(session: Session, actor: Any, case_study_id: Any) -> CaseStudy:
+    """Only the customer it is about answers; for anyone else, staff included, it is 404."""
     case_study = _locked(session, actor, case_study_id)
     if not access.is_subject(actor, case_study):
-        raise Forbidden(ONLY_CUSTOMER)
+        raise NotFound(access.NOT_FOUND)
     return case_study
 
 
