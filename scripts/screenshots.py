@@ -136,6 +136,8 @@ def main() -> None:
                 page.screenshot(path=OUT / f"front-{label}.png")
                 page.goto(f"{base}/u/{staff_handle}")
                 page.screenshot(path=OUT / f"profile-{label}.png")
+                page.goto(f"{base}/case-studies/1")  # the demo's public customer story
+                page.screenshot(path=OUT / f"case-study-{label}.png", full_page=label == "desktop")
                 member = browser.new_context(viewport=viewport, locale="en-US")
                 page = member.new_page()
                 page.goto(base + "/signin")
