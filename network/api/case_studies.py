@@ -62,7 +62,7 @@ def case_study_answer(
         "url": f"/case-studies/{case_study.id}",
     }
     if viewed.workings and viewed.current is not None:
-        consent = consent or _consent_shown(case_study)
+        consent = consent or access.consent_shown(case_study)
         answer |= {
             "customer": viewed.customer.handle,
             "revision": viewed.current.content_hash,
@@ -91,18 +91,6 @@ def _revision(revision: CaseStudyRevision) -> dict[str, Any]:
         **{name: getattr(revision, name) for name in CONTENT_FIELDS},
         "figures": list(revision.figures or []),
     }
-
-
-def _consent_shown(case_study: CaseStudy) -> CaseStudyConsent | None:
-    """The consent it is published under, else the latest one given (perhaps ended)."""
-    if case_study.published_consent_id is not None:
-        return db.session.get(CaseStudyConsent, case_study.published_consent_id)
-    return db.session.scalar(
-        select(CaseStudyConsent)
-        .where(CaseStudyConsent.case_study_id == case_study.id)
-        .order_by(CaseStudyConsent.id.desc())
-        .limit(1)
-    )
 
 
 def _consent(consent: CaseStudyConsent) -> dict[str, Any]:

@@ -182,6 +182,23 @@ def customer_list(customer: Member) -> list[tuple[CaseStudy, CaseStudyRevision]]
     return [tuple(row) for row in db.session.execute(statement)]  # type: ignore[misc]
 
 
+def latest_consent(case_study_id: int) -> CaseStudyConsent | None:
+    """The customer's most recent consent to this case study, whatever became of it."""
+    return db.session.scalar(
+        select(CaseStudyConsent)
+        .where(CaseStudyConsent.case_study_id == case_study_id)
+        .order_by(CaseStudyConsent.id.desc())
+        .limit(1)
+    )
+
+
+def consent_shown(case_study: CaseStudy) -> CaseStudyConsent | None:
+    """The consent it is published under, else the latest one given (perhaps ended)."""
+    if case_study.published_consent_id is not None:
+        return db.session.get(CaseStudyConsent, case_study.published_consent_id)
+    return latest_consent(case_study.id)
+
+
 def team_ids(case_study: CaseStudy) -> set[int]:
     """The staff on a case study: who created it and who wrote a revision."""
     ids = {case_study.created_by_id} if case_study.created_by_id else set()

@@ -13,11 +13,8 @@ from flask_login import current_user
 from network.case_studies import access, consent_log, render, scopes, service
 from network.exceptions import NotFound
 from network.models import (
-    Audience,
     CaseStudyStatus,
-    CompanyScope,
     ConsentAction,
-    NameScope,
     RevisionState,
 )
 
@@ -61,17 +58,6 @@ SCOPE_VALUES = {
     ("audience", "members"): _l("members only"),
     ("audience", "public"): _l("the public web"),
 }
-# What staff and the customer see of a revision nobody consented to yet: everything as written.
-AS_WRITTEN = scopes.Scopes(
-    name=NameScope.full,
-    company=CompanyScope.name,
-    industry=None,
-    logo=True,
-    quote=True,
-    figures=True,
-    audience=Audience.members,
-    expires_on=None,
-)
 CHANGED_SINCE_SHOWN = _l("The case study changed since you opened it. Check it and try again.")
 SCOPE_FIELDS = ("name", "company", "industry", "logo", "quote", "figures", "audience", "expires_on")
 
@@ -138,4 +124,6 @@ def as_written(viewed: access.Viewed) -> render.Story | None:
     if viewed.current is None:
         return None
     company = service.company_of(viewed.case_study.customer_id)
-    return render.story(viewed.case_study, viewed.current, viewed.customer, AS_WRITTEN, company)
+    return render.story(
+        viewed.case_study, viewed.current, viewed.customer, scopes.AS_WRITTEN, company
+    )

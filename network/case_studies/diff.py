@@ -9,12 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
-from network.case_studies import scopes
+from network.case_studies import access, scopes
 from network.extensions import db
 from network.models import (
-    CaseStudyConsent,
     CaseStudyRevision,
 )
 
@@ -31,12 +29,7 @@ DIFF_FIELDS = (
 
 def last_approved(case_study_id: int) -> CaseStudyRevision | None:
     """The revision of the customer's most recent consent (whatever became of it)."""
-    consent = db.session.scalar(
-        select(CaseStudyConsent)
-        .where(CaseStudyConsent.case_study_id == case_study_id)
-        .order_by(CaseStudyConsent.id.desc())
-        .limit(1)
-    )
+    consent = access.latest_consent(case_study_id)
     return db.session.get(CaseStudyRevision, consent.revision_id) if consent else None
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from network.accounts.forms import ConfirmForm
 from network.case_studies import access, consent_log, render, scopes, service
@@ -28,8 +27,6 @@ from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Invalid, ServiceError
 from network.extensions import db
 from network.models import (
-    CaseStudy,
-    CaseStudyConsent,
     CaseStudyRevision,
     Profile,
     RevisionState,
@@ -169,17 +166,6 @@ def withdraw(case_study_id: int) -> Response | str:
     return redirect(url_for("case_studies.mine"))
 
 
-def _latest_consent(case_study: CaseStudy) -> CaseStudyConsent | None:
-    if case_study.published_consent_id is not None:
-        return db.session.get(CaseStudyConsent, case_study.published_consent_id)
-    return db.session.scalar(
-        select(CaseStudyConsent)
-        .where(CaseStudyConsent.case_study_id == case_study.id)
-        .order_by(CaseStudyConsent.id.desc())
-        .limit(1)
-    )
-
-
 @blueprint.get("/me/case-studies")
 @signed_in
 def mine() -> str:
@@ -188,7 +174,7 @@ def mine() -> str:
         published = None
         if case_study.published_revision_id is not None:
             published = db.session.get(CaseStudyRevision, case_study.published_revision_id)
-        consent = _latest_consent(case_study)
+        consent = access.consent_shown(case_study)
         items.append(
             {
                 "case_study": case_study,

@@ -62,6 +62,18 @@ PRIVATE = Scopes(
     expires_on=None,
 )
 
+# What staff and the customer see of a revision nobody consented to yet: everything as written.
+AS_WRITTEN = Scopes(
+    name=NameScope.full,
+    company=CompanyScope.name,
+    industry=None,
+    logo=True,
+    quote=True,
+    figures=True,
+    audience=Audience.members,
+    expires_on=None,
+)
+
 
 def _choice(kind: Any, value: Any, name: str, message: Any) -> Any:
     try:

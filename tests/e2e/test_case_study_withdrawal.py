@@ -11,30 +11,11 @@ from network import create_app
 from network.extensions import db
 from network.models import Member
 from tests.support import case_studies as stories
-from tests.support.servers import SERVER_SECRET, flask_command
+from tests.support.browser import create_member, signed_in
+from tests.support.servers import SERVER_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-PASSWORD = "a long and quiet river"
 NOTICE = "This case study was withdrawn by its customer."
-
-
-def member(server, tmp_path: Path, handle: str, name: str, role: str = "customer") -> None:
-    secret = tmp_path / f"{handle}.pw"
-    secret.write_text(PASSWORD + "\n")
-    made = flask_command(
-        server.env,
-        "create-user",
-        f"{handle}@example.com",
-        "--handle",
-        handle,
-        "--name",
-        name,
-        "--role",
-        role,
-        "--password-file",
-        str(secret),
-    )
-    assert made.returncode == 0, made.stderr
 
 
 def beside(server):
@@ -60,16 +41,6 @@ def published_on(server, **scopes) -> int:
     return stories.published_case_study(app, people["emma"], people["carla"], **scopes)
 
 
-def signed_in(new_page, server, handle: str):
-    page = new_page(locale="en-US")
-    page.goto(server.url + "/signin")
-    page.get_by_label("Email or handle").fill(handle)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
-
-
 def watching(page, case_study_id: int) -> None:
     """Wait until the server confirmed the page listens for this case study."""
     page.wait_for_function(
@@ -90,9 +61,9 @@ def withdraw(new_page, server, case_study_id: int) -> None:
 @pytest.fixture
 def cast(gunicorn_server, tmp_path):
     server = gunicorn_server()
-    member(server, tmp_path, "emma", "Emma Employee", role="employee")
-    member(server, tmp_path, "carla", "Carla Customer")
-    member(server, tmp_path, "boris", "Boris Reader")
+    create_member(server, tmp_path, "emma", "Emma Employee", role="employee")
+    create_member(server, tmp_path, "carla", "Carla Customer")
+    create_member(server, tmp_path, "boris", "Boris Reader")
     return server
 
 

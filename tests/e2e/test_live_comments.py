@@ -3,41 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import PASSWORD, create_member, signed_in
 from tests.support.servers import flask_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-PASSWORD = "a long and quiet river"
-
-
-def member(server, tmp_path: Path, handle: str, name: str) -> None:
-    secret = tmp_path / f"{handle}.pw"
-    secret.write_text(PASSWORD + "\n")
-    made = flask_command(
-        server.env,
-        "create-user",
-        f"{handle}@example.com",
-        "--handle",
-        handle,
-        "--name",
-        name,
-        "--password-file",
-        str(secret),
-    )
-    assert made.returncode == 0, made.stderr
-
-
-def signed_in(new_page, server, handle: str):
-    page = new_page(locale="en-US")
-    page.goto(server.url + "/signin")
-    page.get_by_label("Email or handle").fill(handle)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 def comment(page, text: str) -> None:
@@ -61,8 +34,8 @@ def test_comments_arrive_live_and_a_cut_socket_catches_up_in_order(
     gunicorn_server, new_page, tmp_path
 ):
     server = gunicorn_server()
-    member(server, tmp_path, "anna", "Anna Author")
-    member(server, tmp_path, "boris", "Boris Reader")
+    create_member(server, tmp_path, "anna", "Anna Author")
+    create_member(server, tmp_path, "boris", "Boris Reader")
     anna = signed_in(new_page, server, "anna")
     anna.goto(server.url + "/posts/new")
     anna.get_by_label("Text").fill("How do you descale the machine?")
@@ -106,7 +79,7 @@ def test_comments_arrive_live_and_a_cut_socket_catches_up_in_order(
 
 def test_signing_out_in_one_tab_closes_the_socket_of_another(gunicorn_server, new_page, tmp_path):
     server = gunicorn_server()
-    member(server, tmp_path, "anna", "Anna Author")
+    create_member(server, tmp_path, "anna", "Anna Author")
     first_tab = signed_in(new_page, server, "anna")
     first_tab.goto(server.url + "/posts/new")
     first_tab.get_by_label("Text").fill("Hello")
@@ -124,7 +97,7 @@ def test_signing_out_in_one_tab_closes_the_socket_of_another(gunicorn_server, ne
 
 def test_readers_see_who_is_typing_and_which_staff_are_here(gunicorn_server, new_page, tmp_path):
     server = gunicorn_server()
-    member(server, tmp_path, "anna", "Anna Author")
+    create_member(server, tmp_path, "anna", "Anna Author")
     secret = tmp_path / "emma.pw"
     secret.write_text(PASSWORD + "\n")
     flask_command(
@@ -156,8 +129,8 @@ def test_readers_see_who_is_typing_and_which_staff_are_here(gunicorn_server, new
 
 def test_the_feed_shows_new_comments_live(gunicorn_server, new_page, tmp_path):
     server = gunicorn_server()
-    member(server, tmp_path, "anna", "Anna Author")
-    member(server, tmp_path, "boris", "Boris Reader")
+    create_member(server, tmp_path, "anna", "Anna Author")
+    create_member(server, tmp_path, "boris", "Boris Reader")
     anna = signed_in(new_page, server, "anna")
     anna.goto(server.url + "/posts/new")
     anna.get_by_label("Text").fill("Which beans do you use?")

@@ -9,35 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.servers import flask_command
+from tests.support.browser import create_member, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-PASSWORD = "a long and quiet river"
-
-
-def create_member(server, tmp_path: Path, email: str, handle: str, name: str) -> None:
-    secret = tmp_path / f"{handle}.pw"
-    secret.write_text(PASSWORD + "\n")
-    result = flask_command(
-        server.env,
-        "create-user",
-        email,
-        "--handle",
-        handle,
-        "--name",
-        name,
-        "--password-file",
-        str(secret),
-    )
-    assert result.returncode == 0, result.stderr
-
-
-def sign_in(page, server, login: str) -> None:
-    page.goto(server.url + "/signin")
-    page.get_by_label("Email or handle").fill(login)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def png_file(path: Path) -> Path:
@@ -51,8 +25,8 @@ def png_file(path: Path) -> Path:
 
 def test_a_post_with_an_image_and_a_link_then_a_comment(gunicorn_server, new_page, tmp_path):
     server = gunicorn_server()
-    create_member(server, tmp_path, "anna@example.com", "anna", "Anna Author")
-    create_member(server, tmp_path, "boris@example.com", "boris", "Boris Reader")
+    create_member(server, tmp_path, "anna", "Anna Author", email="anna@example.com")
+    create_member(server, tmp_path, "boris", "Boris Reader", email="boris@example.com")
 
     anna = new_page(locale="en-US")
     errors: list[str] = []
