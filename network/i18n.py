@@ -6,9 +6,11 @@ no Russian translation.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from network.extensions import babel
@@ -53,6 +55,13 @@ def select_locale() -> str:
 
 
 def js_catalogue() -> dict[str, str]:
+    """The scripts' strings in the request's language (the layout asks on every page)."""
+    return dict(_js_catalogue(str(get_locale())))
+
+
+@lru_cache(maxsize=16)
+def _js_catalogue(language: str) -> dict[str, str]:
+    # Depends on nothing but the language: translations load once per process.
     catalogue = {key: str(text) for key, text in JS_MESSAGES.items()}
     # Plural forms for scripts, keyed by Intl.PluralRules categories (Russian has three).
     for category, number in (("one", 1), ("few", 2), ("many", 5), ("other", 0)):
