@@ -30,6 +30,7 @@ from network.models import (
 )
 from network.notifications import service as notifications
 from network.posts import access
+from network.posts.feed import with_author
 from network.realtime import broadcast
 
 MAX_COMMENT = 5_000
@@ -230,7 +231,7 @@ def comments_after(post: Post, after_seq: int = 0, limit: int = MAX_PAGE) -> lis
     return list(
         db.session.scalars(
             select(Comment)
-            .options(joinedload(Comment.author))
+            .options(with_author(Comment.author))
             .where(Comment.post_id == post.id, Comment.seq > after_seq)
             .order_by(Comment.seq)
             .limit(limit)

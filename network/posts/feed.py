@@ -24,6 +24,17 @@ PAGE_SIZE = 20
 LATEST_COMMENTS = 2
 
 
+def with_author(relationship: Any) -> Any:
+    """Eager-load an author with only what author lines and serializers show.
+
+    Lists load dozens of authors; hydrating their other columns (email,
+    password hash, dates, settings) was a third of the ORM's work on a feed.
+    """
+    return joinedload(relationship).load_only(
+        Member.id, Member.handle, Member.display_name, Member.role, Member.avatar
+    )
+
+
 @dataclass
 class FeedPage:
     items: list[Post]
@@ -36,7 +47,7 @@ def _newest_first(query: Any, cursor: str | None, size: int) -> pagination.Page[
     position = pagination.decode(cursor)
     rows = list(
         db.session.scalars(
-            query.options(joinedload(Post.author))
+            query.options(with_author(Post.author))
             .where(pagination.older_than(Post.created_at, Post.id, position))
             .order_by(Post.created_at.desc(), Post.id.desc())
             .limit(size + 1)
@@ -64,7 +75,7 @@ def latest_comments(
     rows = db.session.scalars(
         select(Comment)
         .join(ranked, ranked.c.id == Comment.id)
-        .options(joinedload(Comment.author))
+        .options(with_author(Comment.author))
         .where(ranked.c.rank <= per_post)
         .order_by(Comment.post_id, Comment.seq)
     )
@@ -83,7 +94,7 @@ def pinned_announcements(viewer: Any, limit: int = 5) -> list[Post]:
     """
     rows = db.session.scalars(
         select(Post)
-        .options(joinedload(Post.author))
+        .options(with_author(Post.author))
         .where(
             Post.is_announcement.is_(True),
             Post.pinned_until > utcnow(),
@@ -104,7 +115,7 @@ def home_feed(viewer: Member, cursor: str | None = None, size: int = PAGE_SIZE) 
     rows = list(
         db.session.scalars(
             select(Post)
-            .options(joinedload(Post.author))
+            .options(with_author(Post.author))
             .where(Post.id.in_(newest))
             .order_by(Post.created_at.desc(), Post.id.desc())
         )

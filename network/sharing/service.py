@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from network.extensions import db
 from network.models import ContentState, Member, Post, Visibility, utcnow
 from network.models.profile import Profile
+from network.posts.feed import with_author
 
 ATOM_ENTRIES = 50
 SITEMAP_POSTS = 10_000
@@ -28,7 +28,7 @@ def public_posts(limit: int) -> list[Post]:
     return list(
         db.session.scalars(
             select(Post)
-            .options(joinedload(Post.author))
+            .options(with_author(Post.author))
             .where(Post.visibility == Visibility.public, Post.state == ContentState.visible)
             .order_by(Post.created_at.desc(), Post.id.desc())
             .limit(limit)
@@ -57,7 +57,10 @@ def most_discussed(days: int = 7, limit: int = 5) -> list[Post]:
     )
     return list(
         db.session.scalars(
-            select(Post).options(joinedload(Post.author)).where(Post.id.in_(chosen)).order_by(*most)
+            select(Post)
+            .options(with_author(Post.author))
+            .where(Post.id.in_(chosen))
+            .order_by(*most)
         )
     )
 
