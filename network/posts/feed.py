@@ -2,7 +2,8 @@
 
 A page costs a fixed number of queries whatever it holds: the posts with
 their authors, the pinned announcements (first page), and the latest two
-comments of every post on the page in one windowed query.
+comments of every post on the page in one windowed query. They are read as
+listing records, not ORM objects (network/posts/listing.py).
 """
 
 from __future__ import annotations
@@ -12,53 +13,41 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Integer, func, literal, select, true, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select, Subquery
 
 from network import pagination
 from network.extensions import db
 from network.models import Comment, ContentState, Follow, Member, Post, Visibility, utcnow
-from network.posts import access
+from network.posts import access, listing
+from network.posts.listing import CommentItem, PostItem
 
 PAGE_SIZE = 20
 LATEST_COMMENTS = 2
 
 
-def with_author(relationship: Any) -> Any:
-    """Eager-load an author with only what author lines and serializers show.
-
-    Lists load dozens of authors; hydrating their other columns (email,
-    password hash, dates, settings) was a third of the ORM's work on a feed.
-    """
-    return joinedload(relationship).load_only(
-        Member.id, Member.handle, Member.display_name, Member.role, Member.avatar
-    )
-
-
 @dataclass
 class FeedPage:
-    items: list[Post]
+    items: list[PostItem]
     next_cursor: str | None
-    pinned: list[Post] = field(default_factory=list)
-    latest_comments: dict[int, list[Comment]] = field(default_factory=dict)
+    pinned: list[PostItem] = field(default_factory=list)
+    latest_comments: dict[int, list[CommentItem]] = field(default_factory=dict)
 
 
-def _newest_first(query: Any, cursor: str | None, size: int) -> pagination.Page[Post]:
+def _newest_first(*criteria: Any, cursor: str | None, size: int) -> pagination.Page[PostItem]:
     position = pagination.decode(cursor)
-    rows = list(
-        db.session.scalars(
-            query.options(with_author(Post.author))
-            .where(pagination.older_than(Post.created_at, Post.id, position))
-            .order_by(Post.created_at.desc(), Post.id.desc())
-            .limit(size + 1)
-        )
+    rows = listing.posts(
+        listing.select_posts()
+        .where(*criteria, pagination.older_than(Post.created_at, Post.id, position))
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(size + 1)
     )
     return pagination.page_of(rows, size, key=lambda post: (post.created_at, post.id))
 
 
 def latest_comments(
     post_ids: list[int], per_post: int = LATEST_COMMENTS
-) -> dict[int, list[Comment]]:
+) -> dict[int, list[CommentItem]]:
     """The newest visible comments of each post, oldest first, in one query."""
     if not post_ids:
         return {}
@@ -72,29 +61,27 @@ def latest_comments(
         .where(Comment.post_id.in_(post_ids), Comment.state == ContentState.visible)
         .subquery()
     )
-    rows = db.session.scalars(
-        select(Comment)
+    rows = listing.comments(
+        listing.select_comments()
         .join(ranked, ranked.c.id == Comment.id)
-        .options(with_author(Comment.author))
         .where(ranked.c.rank <= per_post)
         .order_by(Comment.post_id, Comment.seq)
     )
-    grouped: dict[int, list[Comment]] = defaultdict(list)
+    grouped: dict[int, list[CommentItem]] = defaultdict(list)
     for comment in rows:
         grouped[comment.post_id].append(comment)
     return dict(grouped)
 
 
-def pinned_announcements(viewer: Any, limit: int = 5) -> list[Post]:
+def pinned_announcements(viewer: Any, limit: int = 5) -> list[PostItem]:
     """Announcements still pinned, newest first.
 
     Read through the pinned_until index and sorted here: ordering by created_at
     in SQL made SQLite walk the whole created_at index (80 ms at 100k posts,
     benchmarks/results), while only a handful of posts are ever pinned.
     """
-    rows = db.session.scalars(
-        select(Post)
-        .options(with_author(Post.author))
+    rows = listing.posts(
+        listing.select_posts()
         .where(
             Post.is_announcement.is_(True),
             Post.pinned_until > utcnow(),
@@ -112,13 +99,10 @@ def home_feed(viewer: Member, cursor: str | None = None, size: int = PAGE_SIZE) 
     newest = _newest_of_authors(
         _home_authors(viewer), access.visible_posts(viewer), position, size + 1
     )
-    rows = list(
-        db.session.scalars(
-            select(Post)
-            .options(with_author(Post.author))
-            .where(Post.id.in_(newest))
-            .order_by(Post.created_at.desc(), Post.id.desc())
-        )
+    rows = listing.posts(
+        listing.select_posts()
+        .where(Post.id.in_(newest))
+        .order_by(Post.created_at.desc(), Post.id.desc())
     )
     page = pagination.page_of(rows, size, key=lambda post: (post.created_at, post.id))
     pinned = pinned_announcements(viewer) if cursor is None else []
@@ -185,10 +169,12 @@ def _newest_of_authors(
 
 def public_posts(cursor: str | None = None, size: int = PAGE_SIZE) -> FeedPage:
     """Public, visible posts for everyone, newest first (the open web's view)."""
-    query = select(Post).where(
-        Post.visibility == Visibility.public, Post.state == ContentState.visible
+    page = _newest_first(
+        Post.visibility == Visibility.public,
+        Post.state == ContentState.visible,
+        cursor=cursor,
+        size=size,
     )
-    page = _newest_first(query, cursor, size)
     return FeedPage(
         items=page.items,
         next_cursor=page.next_cursor,
@@ -200,8 +186,9 @@ def member_posts(
     viewer: Any, author: Member, cursor: str | None = None, size: int = PAGE_SIZE
 ) -> FeedPage:
     """One member's posts as this viewer may see them (their profile page)."""
-    query = select(Post).where(Post.author_id == author.id, access.visible_posts(viewer))
-    page = _newest_first(query, cursor, size)
+    page = _newest_first(
+        Post.author_id == author.id, access.visible_posts(viewer), cursor=cursor, size=size
+    )
     return FeedPage(
         items=page.items,
         next_cursor=page.next_cursor,

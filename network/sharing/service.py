@@ -13,7 +13,8 @@ from sqlalchemy import select
 from network.extensions import db
 from network.models import ContentState, Member, Post, Visibility, utcnow
 from network.models.profile import Profile
-from network.posts.feed import with_author
+from network.posts import listing
+from network.posts.listing import PostItem
 
 ATOM_ENTRIES = 50
 SITEMAP_POSTS = 10_000
@@ -24,19 +25,16 @@ def shareable_post(post: Post) -> bool:
     return post.visibility == Visibility.public and post.state == ContentState.visible
 
 
-def public_posts(limit: int) -> list[Post]:
-    return list(
-        db.session.scalars(
-            select(Post)
-            .options(with_author(Post.author))
-            .where(Post.visibility == Visibility.public, Post.state == ContentState.visible)
-            .order_by(Post.created_at.desc(), Post.id.desc())
-            .limit(limit)
-        )
+def public_posts(limit: int) -> list[PostItem]:
+    return listing.posts(
+        listing.select_posts()
+        .where(Post.visibility == Visibility.public, Post.state == ContentState.visible)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(limit)
     )
 
 
-def most_discussed(days: int = 7, limit: int = 5) -> list[Post]:
+def most_discussed(days: int = 7, limit: int = 5) -> list[PostItem]:
     """Public posts of the last days with the most comments (the front page's strip).
 
     The ids are chosen from ix_post_created_at_discussion alone and only the
@@ -55,14 +53,7 @@ def most_discussed(days: int = 7, limit: int = 5) -> list[Post]:
         .order_by(*most)
         .limit(limit)
     )
-    return list(
-        db.session.scalars(
-            select(Post)
-            .options(with_author(Post.author))
-            .where(Post.id.in_(chosen))
-            .order_by(*most)
-        )
-    )
+    return listing.posts(listing.select_posts().where(Post.id.in_(chosen)).order_by(*most))
 
 
 def public_profiles(limit: int) -> list[Member]:
