@@ -132,12 +132,15 @@ def _newest_of_authors(
     """Ids of the newest `limit` posts of these authors past the cursor.
 
     Each author's newest posts are one short range scan of the
-    (author_id, created_at, id) index, stopped after `limit` rows, and only
+    (author_id, created_at, id, state) index, stopped after `limit` rows, and only
     those few are sorted: the cost follows the number of authors, not the size
     of the post table. "author_id IN (...) ORDER BY created_at" made SQLite
     read and sort every post of every followed author (26 ms at 1M posts,
-    benchmarks/results). PostgreSQL says "per author" with LATERAL; SQLite has
-    no LATERAL but runs a correlated IN list once per author.
+    benchmarks/results); PostgreSQL walked the created_at index until enough
+    followed authors' posts came by, which for a member who follows a few
+    quiet people is the whole table. PostgreSQL says "per author" with
+    LATERAL; SQLite has no LATERAL but runs a correlated IN list once per
+    author.
     """
     latest = (
         select(Post.id, Post.created_at)

@@ -1,10 +1,11 @@
 """Posts and comments as lists read them: plain rows with their authors, not ORM objects.
 
 Lists only read. Turning their rows into ORM objects (instance state, the
-identity map, joined authors) cost more than the SQL itself: on a feed page
-of 20 posts with their latest comments, 3 of the 5.5 ms its data took. These
-small frozen records carry the same attribute names the templates, the
-access rules and the serializers read, so those take either kind.
+identity map, joined authors) cost as much as the SQL itself: the home
+feed's posts took 2.8 ms as ORM objects and 1.6 ms as rows, 50 comments
+0.7 ms and 0.2 ms. These small frozen records carry the same attribute names
+the templates, the access rules and the serializers read, so those take
+either kind.
 """
 
 from __future__ import annotations
