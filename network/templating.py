@@ -49,10 +49,25 @@ def _avatar_url(member: Any, size: int = 128) -> str:
     return avatar_url(member, size)
 
 
-@lru_cache(maxsize=2048)
-def _excerpt(markup: str, limit: int = 160) -> str:
-    """Remembered per process: a feed page shows fifty excerpts, the same ones for everybody,
-    and stripping tags from each took a sixth of the page's rendering."""
+# Excerpts are remembered per process: a feed page shows fifty, the same ones
+# for everybody, and stripping tags from each took a sixth of its rendering.
+# Only for texts up to this size, so the memo stays a few megabytes at most.
+_EXCERPT_MEMO_MAX = 8_000
+
+
+def _excerpt(markup: str | None, limit: int = 160) -> str:
+    markup = markup or ""
+    if len(markup) > _EXCERPT_MEMO_MAX:
+        return _plain_text(markup, limit)
+    return _remembered_excerpt(markup, limit)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_excerpt(markup: str, limit: int) -> str:
+    return _plain_text(markup, limit)
+
+
+def _plain_text(markup: str, limit: int) -> str:
     from network.sanitize import plain_text
 
     return plain_text(markup, limit)
