@@ -43,12 +43,6 @@ def _short_datetime(value: datetime, locale: Locale, zone: tzinfo) -> str:
     return format_datetime(value, "short", tzinfo=zone, locale=locale)
 
 
-def _avatar_url(member: Any, size: int = 128) -> str:
-    from network.profiles.avatars import avatar_url
-
-    return avatar_url(member, size)
-
-
 # Excerpts are remembered per process: a feed page shows fifty, the same ones
 # for everybody, and stripping tags from each took a sixth of its rendering.
 # Only for texts up to this size, so the memo stays a few megabytes at most.
@@ -149,6 +143,8 @@ def _can(member: Any, permission: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    # Imported once here, not inside a wrapper per call: every author line asks.
+    from network.profiles.avatars import avatar_url
     from network.serializers import rfc3339
 
     app.context_processor(_layout_context)
@@ -166,6 +162,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["shareable_post"] = shareable_post
     app.jinja_env.filters["first_image"] = _first_image
     app.jinja_env.filters["status_label"] = _status_label
-    app.jinja_env.globals["avatar_url"] = _avatar_url
+    app.jinja_env.globals["avatar_url"] = avatar_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
