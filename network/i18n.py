@@ -6,9 +6,13 @@ no Russian translation.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import Locale
+from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale, get_translations, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from network.extensions import babel
@@ -54,6 +58,13 @@ def select_locale() -> str:
 
 
 def js_catalogue() -> dict[str, str]:
+    """The scripts' strings in the request's language (the layout asks on every page)."""
+    return dict(_js_catalogue(str(get_locale())))
+
+
+@lru_cache(maxsize=16)
+def _js_catalogue(language: str) -> dict[str, str]:
+    # Depends on nothing but the language: translations load once per process.
     catalogue = {key: str(text) for key, text in JS_MESSAGES.items()}
     # Plural forms for scripts, keyed by Intl.PluralRules categories (Russian has three).
     for category, number in (("one", 1), ("few", 2), ("many", 5), ("other", 0)):
@@ -65,3 +76,33 @@ def js_catalogue() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Templates translate through these (Flask-Babel installs slower ones).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _translations().unpgettext(
+            context, singular, plural, n
+        ),
+    )
+
+
+# The catalogue of each locale, loaded once per process: the files do not
+# change while it runs.
+_catalogues: dict[Locale, NullTranslations] = {}
+
+
+def _translations() -> NullTranslations:
+    """The catalogue of the request's locale (or of a force_locale block).
+
+    Flask-Babel's get_translations looks the request, the app's extension and
+    the locale up again for every string, and a page translates a hundred.
+    """
+    locale = get_locale()
+    if locale is None:  # no request
+        return get_translations()
+    catalogue = _catalogues.get(locale)
+    if catalogue is None:
+        catalogue = _catalogues[locale] = get_translations()
+    return catalogue

@@ -59,12 +59,16 @@ def decode(cursor: str | None) -> Position | None:
 
 
 def older_than(created_column: Any, id_column: Any, position: Position | None) -> ColumnElement:
-    """WHERE clause for "after this position" in newest-first order."""
+    """WHERE clause for "after this position" in newest-first order.
+
+    The leading `created <= cursor` says the same as the OR after it but is a
+    plain range the databases can seek an index by.
+    """
     if position is None:
         return and_(True)
-    return or_(
-        created_column < position.created_at,
-        and_(created_column == position.created_at, id_column < position.id),
+    return and_(
+        created_column <= position.created_at,
+        or_(created_column < position.created_at, id_column < position.id),
     )
 
 

@@ -29,7 +29,8 @@ from network.models import (
     utcnow,
 )
 from network.notifications import service as notifications
-from network.posts import access
+from network.posts import access, listing
+from network.posts.listing import CommentItem
 from network.realtime import broadcast
 
 MAX_COMMENT = 5_000
@@ -224,17 +225,14 @@ def set_comment_hidden(moderator: Member, comment_id: int, hidden: bool) -> Comm
     return _change(moderator, comment_id, apply)
 
 
-def comments_after(post: Post, after_seq: int = 0, limit: int = MAX_PAGE) -> list[Comment]:
+def comments_after(post: Post, after_seq: int = 0, limit: int = MAX_PAGE) -> list[CommentItem]:
     """A post's comments in seq order after `after_seq` (tombstones included), authors loaded."""
     limit = max(1, min(limit, MAX_PAGE))
-    return list(
-        db.session.scalars(
-            select(Comment)
-            .options(joinedload(Comment.author))
-            .where(Comment.post_id == post.id, Comment.seq > after_seq)
-            .order_by(Comment.seq)
-            .limit(limit)
-        )
+    return listing.comments(
+        listing.select_comments()
+        .where(Comment.post_id == post.id, Comment.seq > after_seq)
+        .order_by(Comment.seq)
+        .limit(limit)
     )
 
 

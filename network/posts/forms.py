@@ -30,6 +30,13 @@ def show_version(field: IntegerField, version: int) -> None:
     field.raw_data = [str(version)]
 
 
+# Hidden fields carry the label WTForms would make up ("Key", "Version"): making
+# it up asks WTForms' translations, which Flask-WTF reads from disk once per
+# request (half a millisecond of the post page).
+HIDDEN_KEY_LABEL = "Key"
+HIDDEN_VERSION_LABEL = "Version"
+
+
 def new_key() -> str:
     """An idempotency key for one rendering of a form: a double submit sends it twice."""
     return secrets.token_urlsafe(16)
@@ -53,8 +60,8 @@ class PostForm(FlaskForm):
         default="public",
     )
     pinned_until = DateField(_l("Pin as an announcement until (staff)"), validators=[Optional()])
-    key = HiddenField()
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    key = HiddenField(HIDDEN_KEY_LABEL)
+    version = IntegerField(HIDDEN_VERSION_LABEL, widget=HiddenField.widget, validators=[Optional()])
 
 
 class CommentForm(FlaskForm):
@@ -63,7 +70,7 @@ class CommentForm(FlaskForm):
         validators=[DataRequired(), Length(max=MAX_COMMENT + _SLACK)],
         render_kw={"rows": 3},
     )
-    key = HiddenField()
+    key = HiddenField(HIDDEN_KEY_LABEL)
 
 
 class CommentEditForm(FlaskForm):
@@ -72,4 +79,6 @@ class CommentEditForm(FlaskForm):
         validators=[DataRequired(), Length(max=MAX_COMMENT + _SLACK)],
         render_kw={"rows": 4},
     )
-    version = IntegerField(widget=HiddenField.widget, validators=[DataRequired()])
+    version = IntegerField(
+        HIDDEN_VERSION_LABEL, widget=HiddenField.widget, validators=[DataRequired()]
+    )

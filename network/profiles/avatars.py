@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, url_for
+from flask import g, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 
 from network.database import write_transaction
@@ -42,8 +42,15 @@ def avatar_url(member: Any, size: int = 128) -> str:
         # Outside a request (jobs, exports) there is no script root to build from.
         if not has_request_context():
             return f"/static/{DEFAULT_AVATAR}"
-        return url_for("static", filename=DEFAULT_AVATAR)
+        return _default_avatar_url()
     return uploads.upload_url(f"{stem}-{_size(size)}.webp")
+
+
+def _default_avatar_url() -> str:
+    """Built once per request: a page shows it in every author line of members without one."""
+    if "default_avatar_url" not in g:
+        g.default_avatar_url = url_for("static", filename=DEFAULT_AVATAR)
+    return g.default_avatar_url
 
 
 def avatar_srcset(member: Any, size: int = 128) -> str:
