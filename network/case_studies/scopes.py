@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from network import sanitize
 from network.exceptions import Invalid
@@ -15,6 +16,7 @@ from network.models import Audience, CaseStudyRevision, CompanyScope, Member, Na
 
 MAX_INDUSTRY = 120
 CONTEXT = 30  # characters shown either side of a leak
+MAX_PLACES = 5  # leaks quoted in one refusal
 FIELD_NAMES = {
     "title": _l("Title"),
     "challenge": _l("Challenge"),
@@ -174,13 +176,14 @@ def _shown_texts(revision: CaseStudyRevision, scopes: Scopes) -> list[tuple[str,
     return texts
 
 
-def _find(term: str, text: str) -> str | None:
-    """The text around the first whole-word match of term, case-insensitive, or None."""
+def _matches(term: str, text: str) -> list[tuple[int, int]]:
+    """Where term stands as a whole word in text, case-insensitive."""
     pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
-    match = pattern.search(text)
-    if match is None:
-        return None
-    start, end = max(0, match.start() - CONTEXT), min(len(text), match.end() + CONTEXT)
+    return [match.span() for match in pattern.finditer(text)]
+
+
+def _context(text: str, start: int, end: int) -> str:
+    start, end = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
     return (
         ("…" if start else "")
         + " ".join(text[start:end].split())
@@ -211,18 +214,29 @@ def leaks(
     checks = [("name", term) for term in _name_terms(customer, scopes.name)]
     if scopes.company != CompanyScope.name and company:
         checks.append(("company", company))
-    for scope_field, term in checks:
-        for text_field, text in texts:
-            context = _find(term, text)
-            if context is not None:
-                found.setdefault(scope_field, []).append(Leak(term, text_field, context))
+    # Longest terms first, and a place is reported once: "Jake Miller" hides the "Jake"
+    # and "Miller" inside it, while a "Miller" elsewhere is a place of its own.
+    checks.sort(key=lambda check: -len(check[1]))
+    for text_field, text in texts:
+        taken: list[tuple[int, int]] = []
+        for scope_field, term in checks:
+            for start, end in _matches(term, text):
+                if any(start < other_end and other_start < end for other_start, other_end in taken):
+                    continue
+                taken.append((start, end))
+                # Quote the words as written there, not the term as we spelled it
+                leak = Leak(text[start:end], text_field, _context(text, start, end))
+                found.setdefault(scope_field, []).append(leak)
     return found
 
 
 def refuse_leaks(found: dict[str, list[Leak]]) -> None:
-    """Raise Invalid on the first scope that leaks, listing every place it does."""
+    """Raise Invalid on the first scope that leaks, listing the places it does (five at most)."""
     for scope_field, items in found.items():
-        places = "; ".join(item.describe() for item in items)
+        places = "; ".join(item.describe() for item in items[:MAX_PLACES])
+        if len(items) > MAX_PLACES:
+            more = len(items) - MAX_PLACES
+            places += "; " + ngettext("and %(num)d more place", "and %(num)d more places", more)
         if scope_field == "name":
             message = _l(
                 "Your name still appears in the text, so it cannot be shown as you chose: "

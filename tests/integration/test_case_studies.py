@@ -269,6 +269,23 @@ def test_anonymous_is_refused_while_the_text_names_the_customer_and_says_where(
     assert status_of(app, case_study_id) == "awaiting_consent"
 
 
+def test_each_place_is_reported_once_and_a_long_list_is_cut(app, member_factory, employee):
+    jake = member_factory(role=Role.customer, handle="jake", display_name="Jake Miller")
+    case_study_id, revision = _asked(
+        app, employee, jake, challenge="Jake Miller came first. Later the Miller family came too."
+    )
+    with app.app_context(), pytest.raises(Invalid) as refused:
+        service.grant_consent(fresh(jake), case_study_id, revision, PRIVATE_SCOPES)
+    message = refused.value.message
+    assert message.count("” appears in ") == 2  # "Jake Miller" once, then the lone "Miller"
+    assert "“Jake Miller”" in message and "“Miller”" in message and "“Jake”" not in message
+    wordy, revision2 = _asked(app, employee, jake, results=" ".join(["Jake Miller."] * 9))
+    with app.app_context(), pytest.raises(Invalid) as refused:
+        service.grant_consent(fresh(jake), wordy, revision2, PRIVATE_SCOPES)
+    assert refused.value.message.count("” appears in ") == 5
+    assert "and 4 more places" in refused.value.message
+
+
 def test_the_handle_in_a_hidden_quote_does_not_leak_but_a_shown_one_does(app, customer, employee):
     case_study_id, revision = _asked(app, employee, customer, quote="Thanks from @carla!")
     with app.app_context():
