@@ -19,7 +19,6 @@ import os
 import pstats
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 import corpus
 import diagnostics
 import seed_data
-import servers
+from bench_feed import migrate
 from sqlalchemy import create_engine
 
 from network import create_app
@@ -60,13 +59,7 @@ def prepare(folder: Path, posts: int) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("NETWORK_")}
     env.update(NETWORK_INSTANCE_PATH=str(folder), NETWORK_DATABASE_URL=url)
     env["NETWORK_SECRET_KEY"] = facts["secret"] if facts else secrets.token_urlsafe(48)
-    subprocess.run(
-        [str(servers.BIN / "flask"), "--app", "network", "db", "upgrade"],
-        cwd=servers.PROJECT_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    migrate(env)
     if facts is None:
         password = secrets.token_urlsafe(16)
         app = create_app(_config(url, env["NETWORK_SECRET_KEY"], folder))
