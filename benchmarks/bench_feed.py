@@ -220,6 +220,28 @@ def measure(
     return results
 
 
+def measure_rendered(
+    app: servers.Server,
+    floor: servers.Server,
+    pages: list[tuple[str, str, str | None]],
+    sizes: dict[str, int],
+    kept: list[report.PageResult],
+    load: wrk.Load,
+) -> list[report.PageResult]:
+    """The feed and post page from a server that keeps no pages, against the same floors."""
+    floors = {result.key: result.floor for result in kept}
+    results = []
+    for key, path, cookie in pages:
+        if key == "front":
+            continue
+        run = wrk.run(app.url + path, load, headers(cookie))
+        if run.failed or (run.requests and run.bytes_per_request < 0.9 * sizes[key]):
+            raise RuntimeError(f"rendered {key}: {run.failed} failed answers")
+        say(f"  {key:<5} rendered every time {run.rps:7.0f} req/s p50 {run.p50_ms:6.1f} ms")
+        results.append(report.PageResult(f"{key}-rendered", path, sizes[key], run, floors[key]))
+    return results
+
+
 # One size on one database -----------------------------------------------------------------------
 
 
@@ -243,8 +265,15 @@ def run_size(
         comments=round(posts * args.comments_per_post),
         follows_each=args.follows,
     )
+    # In-process profiles show what rendering costs: with kept pages (network/page_cache)
+    # every request after the first would be served from the store.
     local = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret, "INSTANCE_PATH": str(instance)}
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": secret,
+            "INSTANCE_PATH": str(instance),
+            "PAGE_CACHE_MB": 0,
+        }
     )
     texts = corpus.make_texts(local, password)
     engine = create_engine(url)
@@ -283,6 +312,16 @@ def run_size(
             "floor_app:app", floor_env, instance / "floor.log", cwd=Path(__file__).parent
         )
         results = measure(app_server, floor_server, pages, sizes, load)
+        app_server.stop()
+        # The same pages with the page cache off: what a request costs when nothing is
+        # kept (the first look after a write), beside the same floor; no target.
+        cold_server = servers.start(
+            "wsgi:app", env | {"NETWORK_PAGE_CACHE_MB": "0"}, instance / "app-rendered.log"
+        )
+        try:
+            results += measure_rendered(cold_server, floor_server, pages, sizes, results, load)
+        finally:
+            cold_server.stop()
     finally:
         app_server.stop()
         if floor_server is not None:

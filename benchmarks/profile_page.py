@@ -47,6 +47,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=40, help="lines of the profile to print")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--sql", action="store_true", help="statements, their ms and the plan")
+    parser.add_argument(
+        "--page-cache",
+        action="store_true",
+        help="keep pages (network/page_cache) as the server does; by default every request "
+        "renders, which is the cost this tool looks into",
+    )
     return parser.parse_args(argv)
 
 
@@ -78,8 +84,13 @@ def prepare(folder: Path, posts: int) -> dict[str, str]:
     return facts
 
 
-def _config(url: str, secret: str, folder: Path) -> dict[str, str]:
-    return {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret, "INSTANCE_PATH": str(folder)}
+def _config(url: str, secret: str, folder: Path, page_cache: bool = False) -> dict[str, object]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": secret,
+        "INSTANCE_PATH": str(folder),
+        "PAGE_CACHE_MB": 32 if page_cache else 0,
+    }
 
 
 def median_ms(client, path: str, repeat: int) -> tuple[float, float]:
@@ -114,7 +125,7 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     folder = args.folder / str(args.posts)
     facts = prepare(folder, args.posts)
-    app = create_app(_config(facts["url"], facts["secret"], folder))
+    app = create_app(_config(facts["url"], facts["secret"], folder, args.page_cache))
     member = diagnostics.signed_in_client(app, facts["email"], facts["password"], USER_AGENT)
     visitor = app.test_client()
     paths = {

@@ -23,6 +23,8 @@ PAGE_NAMES = {
     "feed": "Home feed (signed in)",
     "front": "Front page (anonymous)",
     "post": "Post with 50 comments (signed in)",
+    "feed-rendered": "Home feed, rendered every time (page cache off)",
+    "post-rendered": "Post with 50 comments, rendered every time (page cache off)",
 }
 
 
@@ -128,7 +130,10 @@ def checks(runs: list[Run]) -> list[tuple[str, str]]:
         )
     else:
         small, large = grown
-        before, after = small.page("feed").app.p50_ms, large.page("feed").app.p50_ms
+        # Judged on pages rendered every time when measured: kept pages are served
+        # from memory whatever the database holds.
+        key = "feed-rendered" if any(p.key == "feed-rendered" for p in large.pages) else "feed"
+        before, after = small.page(key).app.p50_ms, large.page(key).app.p50_ms
         ratio = after / before  # NaN when no answer came back at 1M: that fails too
         measured = (
             f"p50 {_ms(after)} ms vs {_ms(before)} ms = {ratio:.2f}x"
@@ -137,7 +142,8 @@ def checks(runs: list[Run]) -> list[tuple[str, str]]:
         )
         found.append(
             (
-                f"Feed latency at 1M posts <= {GROWTH_LIMIT}x the latency at 100k: {measured} "
+                f"Feed latency at 1M posts <= {GROWTH_LIMIT}x the latency at 100k"
+                f"{' (rendered every time)' if key == 'feed-rendered' else ''}: {measured} "
                 f"(in-process, one request at a time: {_in_process_feed_ms(large):.0f} ms vs "
                 f"{_in_process_feed_ms(small):.0f} ms)",
                 "PASS" if ratio <= GROWTH_LIMIT else "FAIL",

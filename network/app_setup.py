@@ -66,6 +66,9 @@ def configure_extensions(app: Flask) -> None:
     from network.realtime.events import register
 
     register(socketio)
+    from network import page_cache
+
+    page_cache.init_app(app)
 
 
 def configure_security(app: Flask) -> None:

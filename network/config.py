@@ -176,6 +176,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest accepted request body and upload, in megabytes; larger ones get 413.",
     ),
     Setting(
+        "DATABASE_POOL_SIZE",
+        "NETWORK_DATABASE_POOL_SIZE",
+        _parse_int,
+        16,
+        "Database connections each process keeps open (and as many more at peaks): about "
+        "the requests it serves at once. Processes × twice this must stay under "
+        "PostgreSQL's max_connections.",
+    ),
+    Setting(
+        "PAGE_CACHE_MB",
+        "NETWORK_PAGE_CACHE_MB",
+        _parse_int,
+        32,
+        "Memory each process may keep rendered pages in (home feed, front page, post pages), "
+        "served again until something they show changes; 0 turns it off.",
+    ),
+    Setting(
+        "PAGE_CACHE_SECONDS",
+        "NETWORK_PAGE_CACHE_SECONDS",
+        _parse_int,
+        60,
+        "Longest a rendered page is served again even with no change in the database "
+        '(the front page\'s "this week" strip moves on with time alone).',
+    ),
+    Setting(
         "SOCKETIO_ASYNC_MODE",
         "NETWORK_ASYNC_MODE",
         _choice("threading", "gevent"),
@@ -276,6 +301,15 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         )
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["INSTANCE_PATH"] = instance_path
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+        # A pool as big as the requests a process serves at once: with fewer,
+        # the extra connections were opened and closed on every request.
+        pool = {
+            "pool_size": config["DATABASE_POOL_SIZE"],
+            "max_overflow": config["DATABASE_POOL_SIZE"],
+        }
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = pool | dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     public_url = (config.get("PUBLIC_URL") or "").rstrip("/") or None
     config["PUBLIC_URL"] = public_url
     secure = bool(public_url and public_url.startswith("https://"))

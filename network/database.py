@@ -64,17 +64,25 @@ def init_app(app: Flask) -> None:
 
 
 @contextmanager
-def write_transaction() -> Iterator[Session]:
+def write_transaction(*, pages_unchanged: bool = False) -> Iterator[Session]:
     """Run the block in a fresh write transaction and commit it.
 
     The request's read transaction, if any, is ended first (its objects are
     expired and reload on next use).  On SQLite the new transaction is BEGIN
     IMMEDIATE, so concurrent writers queue on the busy timeout instead of
     failing.  Any exception rolls the transaction back and propagates.
+
+    Committing it moves the page generation on (network/page_cache), unless
+    `pages_unchanged` says that no page shows what it writes.
     """
+    from network.page_cache.generation import quiet_writes
+
     session = db.session
     session.rollback()
-    session.connection(execution_options={_IMMEDIATE: True})
+    options: dict[str, Any] = {_IMMEDIATE: True}
+    if pages_unchanged:
+        options |= quiet_writes()
+    session.connection(execution_options=options)
     try:
         yield session
         session.commit()

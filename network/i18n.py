@@ -45,11 +45,17 @@ LANGUAGE_COOKIE = "lang"
 
 def select_locale() -> str:
     """The member's setting, else the visitor's choice (cookie), else Accept-Language."""
-    languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and background work speak the default
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+    signed_in = current_user and current_user.is_authenticated
+    return choose_locale(current_user.language if signed_in else None)
+
+
+def choose_locale(member_language: str | None) -> str:
+    """select_locale() given the member's setting: kept pages are found by it (page_cache)."""
+    languages = current_app.config["LANGUAGES"]
+    if member_language in languages:
+        return member_language
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

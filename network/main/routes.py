@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import text
 
+from network import page_cache
 from network.accounts import members
 from network.community import service as community
 from network.extensions import db
@@ -30,6 +31,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
 @blueprint.get("/")
+@page_cache.cached
 def index() -> str | Response:
     """Visitors see what the community talks about; members land on their home feed."""
     from network.case_studies.access import STRIP, published_stories

@@ -28,6 +28,7 @@ from network.models.member import (
     TokenPurpose,
 )
 from network.models.notification import Notification, NotificationKind
+from network.models.page_cache import PageGeneration
 from network.models.post import (
     Comment,
     ContentState,
@@ -67,6 +68,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "OneTimeToken",
+    "PageGeneration",
     "Post",
     "Profile",
     "ProfileVisibility",

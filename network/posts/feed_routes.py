@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from network import page_cache
 from network.pagination import BadCursor
 from network.permissions import signed_in
 from network.posts import feed
@@ -13,6 +14,7 @@ blueprint = Blueprint("feed", __name__)
 
 
 @blueprint.get("/feed")
+@page_cache.cached
 @signed_in
 def home() -> str:
     try:

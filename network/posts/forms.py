@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from network import page_cache
 from network.posts.comments import MAX_COMMENT
 from network.posts.service import MAX_BODY, MAX_TITLE
 
@@ -38,8 +39,11 @@ HIDDEN_VERSION_LABEL = "Version"
 
 
 def new_key() -> str:
-    """An idempotency key for one rendering of a form: a double submit sends it twice."""
-    return secrets.token_urlsafe(16)
+    """An idempotency key for one rendering of a form: a double submit sends it twice.
+
+    Every answer gets its own, kept pages included (page_cache.per_request).
+    """
+    return page_cache.per_request(secrets.token_urlsafe(16))
 
 
 class PostForm(FlaskForm):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from network import page_cache
 from network.accounts.forms import ConfirmForm
 from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
@@ -61,6 +62,7 @@ def create() -> Response | tuple[str, int]:
 
 
 @blueprint.get("/<int:post_id>")
+@page_cache.cached
 def show(post_id: int) -> str:
     try:
         post = service.post_for_viewer(current_user, post_id)

@@ -1,0 +1,91 @@
+"""Kept pages across real gunicorn processes on one database (network/page_cache, issue 8).
+
+Each gunicorn process keeps its own pages; the generation in the database is
+what tells one process that another has written.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from tests.support.servers import flask_command
+
+pytestmark = pytest.mark.slow
+PASSWORD = "a long and quiet river"
+
+
+def member(server, tmp_path, handle: str) -> None:
+    secret = tmp_path / f"{handle}.pw"
+    secret.write_text(PASSWORD + "\n")
+    made = flask_command(
+        server.env,
+        "create-user",
+        f"{handle}@example.com",
+        "--handle",
+        handle,
+        "--password-file",
+        str(secret),
+    )
+    assert made.returncode == 0, made.stderr
+
+
+def api_token(server, handle: str) -> str:
+    made = flask_command(server.env, "create-token", f"{handle}@example.com", "--name", "test")
+    assert made.returncode == 0, made.stderr
+    return made.stdout.strip()
+
+
+def signed_in(server, handle: str) -> requests.Session:
+    browser = requests.Session()
+    page = browser.get(server.url + "/signin", timeout=10).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    answer = browser.post(
+        server.url + "/signin",
+        data={"login": handle, "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code == 302, answer.text[:300]
+    return browser
+
+
+def test_a_comment_written_through_one_process_shows_on_a_page_kept_by_another(
+    gunicorn_server, tmp_path
+):
+    shared = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    reader_side = gunicorn_server(NETWORK_DATABASE_URL=shared)
+    writer_side = gunicorn_server(NETWORK_DATABASE_URL=shared)
+    member(writer_side, tmp_path, "author")
+    member(writer_side, tmp_path, "reader")
+    api = {"Authorization": f"Bearer {api_token(writer_side, 'author')}"}
+    made = requests.post(
+        writer_side.url + "/api/v1/posts",
+        json={"title": "Kept twice", "body": "Over two processes", "visibility": "members"},
+        headers=api,
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    path = f"/posts/{made.json()['id']}"
+
+    browser = signed_in(reader_side, "reader")
+    for _ in range(3):  # rendered, then served from the reader side's store
+        page = browser.get(reader_side.url + path, timeout=10)
+        assert page.status_code == 200 and "Over two processes" in page.text
+        assert "Written on the other side" not in page.text
+
+    said = requests.post(
+        writer_side.url + f"/api/v1{path}/comments",
+        json={"body": "Written on the other side"},
+        headers=api,
+        timeout=10,
+    )
+    assert said.status_code == 201, said.text
+    assert "Written on the other side" in browser.get(reader_side.url + path, timeout=10).text
+
+    # And a change made by an operator's command, in a third process.
+    renamed = flask_command(writer_side.env, "set-community", "--name", "Renamed Overnight")
+    assert renamed.returncode == 0, renamed.stderr
+    assert "Renamed Overnight" in browser.get(reader_side.url + path, timeout=10).text
