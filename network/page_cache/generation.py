@@ -83,9 +83,15 @@ def current(engine: Engine) -> int | None:
 
 def _read(engine: Engine) -> int | None:
     # A pooled driver connection and one statement: a SQLAlchemy session here
-    # would cost more than the rest of a cached page.
+    # would cost more than the rest of a kept page. On PostgreSQL the statement
+    # runs in autocommit, so it is one round trip: no transaction to open, and
+    # none for the pool to roll back (SQLite connections are autocommit already).
     connection = engine.raw_connection()
+    driver = connection.driver_connection
+    autocommit = engine.dialect.name == "postgresql"
     try:
+        if autocommit:
+            driver.autocommit = True
         cursor = connection.cursor()
         try:
             cursor.execute(READ)
@@ -95,5 +101,10 @@ def _read(engine: Engine) -> int | None:
     except Exception:  # e.g. a database without the table yet: serve uncached
         return None
     finally:
+        if autocommit:
+            try:
+                driver.autocommit = False
+            except Exception:  # a broken connection: the pool opens a new one
+                connection.invalidate()
         connection.close()
     return int(row[0]) if row else None

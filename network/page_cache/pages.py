@@ -29,7 +29,7 @@ from network.page_cache import generation
 from network.page_cache.store import Page, Store, Viewer
 
 EXTENSION = "network_page_cache"
-CSRF_MARK = "\x00csrf\x00"
+CSRF_MARK = "\x00csrf\x00"  # the holes of a kept page (store.Page)
 KEY_MARK = "\x00key\x00"
 _UNKEPT_HEADERS = {"content-length", "set-cookie"}
 
@@ -157,15 +157,17 @@ def _key(member_id: int, locale: str) -> tuple[Any, ...]:
 
 
 def _answer(kept: Store, page: Page) -> Response:
-    body = page.body
-    if CSRF_MARK in body:
-        body = body.replace(CSRF_MARK, _csrf_token(kept))
-    if KEY_MARK in body:
-        from network.posts.forms import new_key
+    from network.posts.forms import new_key
 
-        parts = body.split(KEY_MARK)
-        body = parts[0] + "".join(new_key() + part for part in parts[1:])
-    return Response(body, 200, headers=list(page.headers))
+    filled = [page.parts[0]]
+    token = None
+    for hole, part in zip(page.holes, page.parts[1:], strict=True):
+        if hole == "csrf":
+            token = token or _csrf_token(kept).encode()
+            filled += (token, part)
+        else:
+            filled += (new_key().encode(), part)
+    return Response(b"".join(filled), 200, headers=list(page.headers))
 
 
 def _csrf_token(kept: Store) -> str:
@@ -204,7 +206,7 @@ def _keep(kept: Store, number: int, answer: Response, now: datetime) -> None:
         now + timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"]),
         _horizon(kept, number, now),
     )
-    kept.keep_page(number, _key_after_rendering(), Page(body, headers, ends_at))
+    kept.keep_page(number, _key_after_rendering(), Page.from_html(body, headers, ends_at))
 
 
 def _keepable(answer: Response) -> bool:
@@ -232,8 +234,9 @@ def _horizon(kept: Store, number: int, now: datetime) -> datetime:
     Case study consents end from a day on and pins end with a day, both in
     UTC; the query is for pins set any other way.
     """
-    if kept.horizon is not None and kept.horizon > now:
-        return kept.horizon
+    known = kept.horizon(number)
+    if known is not None and known > now:
+        return known
     from network.posts.feed import next_pin_end
 
     day_end = datetime.combine(now.date(), time.max, tzinfo=UTC)

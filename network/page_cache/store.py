@@ -9,24 +9,49 @@ least recently used entries go when the store holds more bytes than allowed.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+HOLE = re.compile("\x00(csrf|key)\x00")
+
 
 @dataclass(frozen=True)
 class Page:
-    """A rendered 200 answer, with the per-request values cut out (see pages.py)."""
+    """A rendered 200 answer, with holes where the per-request values go (see pages.py).
 
-    body: str
+    Kept as encoded pieces between the holes, so an answer is one join.
+    """
+
+    parts: tuple[bytes, ...]  # one more than holes
+    holes: tuple[str, ...]  # "csrf" or "key", in order
     headers: tuple[tuple[str, str], ...]
     ends_at: datetime
 
+    @classmethod
+    def from_html(cls, html: str, headers: tuple[tuple[str, str], ...], ends_at: datetime) -> Page:
+        """`html` with each hole written as NUL, its name, NUL."""
+        pieces = HOLE.split(html)
+        return cls(
+            parts=tuple(piece.encode() for piece in pieces[0::2]),
+            holes=tuple(pieces[1::2]),
+            headers=headers,
+            ends_at=ends_at,
+        )
+
+    @property
+    def html(self) -> str:
+        filled = [self.parts[0].decode()]
+        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+            filled += (f"\x00{hole}\x00", part.decode())
+        return "".join(filled)
+
     @property
     def size(self) -> int:
-        return len(self.body) + 64 * len(self.headers) + 200
+        return sum(map(len, self.parts)) + 64 * len(self.headers) + 200
 
 
 @dataclass(frozen=True)
@@ -48,7 +73,7 @@ class Store:
         self._pages: OrderedDict[Any, Page] = OrderedDict()
         self._viewers: dict[str, Viewer] = {}
         self._bytes = 0
-        self.horizon: datetime | None = None  # the generation's next change in time, once known
+        self._horizon: datetime | None = None  # the generation's next change in time, once known
         self.signed_tokens: dict[str, str] = {}  # a session's CSRF secret -> its signed token
         self.hits = self.misses = 0
 
@@ -70,7 +95,7 @@ class Store:
             self._pages.clear()
             self._viewers.clear()
             self._bytes = 0
-            self.horizon = None
+            self._horizon = None
         return True
 
     # Pages ----------------------------------------------------------------------------------
@@ -124,10 +149,15 @@ class Store:
             self.signed_tokens.clear()
         self.signed_tokens[secret] = token
 
+    def horizon(self, generation: int) -> datetime | None:
+        """When time alone next changes `generation`'s pages, if known (pages.py says)."""
+        with self._lock:
+            return self._horizon if generation == self._generation else None
+
     def set_horizon(self, generation: int, horizon: datetime) -> None:
         with self._lock:
             if self._generation == generation:
-                self.horizon = horizon
+                self._horizon = horizon
 
     @property
     def size(self) -> int:

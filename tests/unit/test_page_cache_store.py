@@ -11,13 +11,13 @@ LATER = NOW + timedelta(minutes=1)
 
 
 def page(body: str = "x" * 1000, ends_at: datetime = LATER) -> Page:
-    return Page(body=body, headers=(("Content-Type", "text/html; charset=utf-8"),), ends_at=ends_at)
+    return Page.from_html(body, (("Content-Type", "text/html; charset=utf-8"),), ends_at)
 
 
 def test_a_page_is_served_in_its_generation_and_gone_in_the_next():
     store = Store(1 << 20)
     store.keep_page(1, "feed", page("first"))
-    assert store.page(1, "feed", NOW).body == "first"
+    assert store.page(1, "feed", NOW).html == "first"
     assert store.page(2, "feed", NOW) is None
     # The generation after a write never brings the old page back.
     assert store.page(1, "feed", NOW) is None
@@ -34,7 +34,7 @@ def test_a_slow_request_of_an_older_generation_does_not_keep_its_page():
     store = Store(1 << 20)
     store.keep_page(2, "feed", page("new"))
     store.keep_page(1, "feed", page("old, rendered before the write"))
-    assert store.page(2, "feed", NOW).body == "new"
+    assert store.page(2, "feed", NOW).html == "new"
 
 
 def test_a_number_gone_back_after_a_restore_empties_the_store():
@@ -73,3 +73,10 @@ def test_a_session_is_known_only_in_its_generation_and_until_it_ends():
     assert store.viewer(1, "1:abc", LATER) is None
     assert store.viewer(1, "1:other", NOW) is None
     assert store.viewer(2, "1:abc", NOW) is None
+
+
+def test_a_page_is_kept_in_pieces_around_its_holes():
+    kept = page('<form>\x00csrf\x00<input value="\x00key\x00">\x00key\x00</form>é')
+    assert kept.holes == ("csrf", "key", "key")
+    assert kept.parts == (b"<form>", b'<input value="', b'">', "</form>é".encode())
+    assert kept.html == '<form>\x00csrf\x00<input value="\x00key\x00">\x00key\x00</form>é'
