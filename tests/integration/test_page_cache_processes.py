@@ -11,25 +11,10 @@ import re
 import pytest
 import requests
 
+from tests.support.browser import PASSWORD, create_member
 from tests.support.servers import flask_command
 
 pytestmark = pytest.mark.slow
-PASSWORD = "a long and quiet river"
-
-
-def member(server, tmp_path, handle: str) -> None:
-    secret = tmp_path / f"{handle}.pw"
-    secret.write_text(PASSWORD + "\n")
-    made = flask_command(
-        server.env,
-        "create-user",
-        f"{handle}@example.com",
-        "--handle",
-        handle,
-        "--password-file",
-        str(secret),
-    )
-    assert made.returncode == 0, made.stderr
 
 
 def api_token(server, handle: str) -> str:
@@ -58,8 +43,8 @@ def test_a_comment_written_through_one_process_shows_on_a_page_kept_by_another(
     shared = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     reader_side = gunicorn_server(NETWORK_DATABASE_URL=shared)
     writer_side = gunicorn_server(NETWORK_DATABASE_URL=shared)
-    member(writer_side, tmp_path, "author")
-    member(writer_side, tmp_path, "reader")
+    create_member(writer_side, tmp_path, "author", "Author")
+    create_member(writer_side, tmp_path, "reader", "Reader")
     api = {"Authorization": f"Bearer {api_token(writer_side, 'author')}"}
     made = requests.post(
         writer_side.url + "/api/v1/posts",
