@@ -35,6 +35,17 @@ def _parse_int(raw: str) -> int:
         raise ConfigError(f"expected a whole number, got {raw!r}") from None
 
 
+def _at_least(lowest: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = _parse_int(raw)
+        if value < lowest:
+            raise ConfigError(f"expected a whole number of at least {lowest}, got {raw!r}")
+        return value
+
+    parse.__name__ = f"integer, at least {lowest}"
+    return parse
+
+
 def _parse_bool(raw: str) -> bool:
     value = raw.strip().lower()
     if value in {"1", "true", "yes", "on"}:
@@ -178,7 +189,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "DATABASE_POOL_SIZE",
         "NETWORK_DATABASE_POOL_SIZE",
-        _parse_int,
+        _at_least(1),
         16,
         "Database connections each process keeps open (and as many more at peaks): about "
         "the requests it serves at once. Processes × twice this must stay under "
@@ -187,7 +198,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PAGE_CACHE_MB",
         "NETWORK_PAGE_CACHE_MB",
-        _parse_int,
+        _at_least(0),
         32,
         "Memory each process may keep rendered pages in (home feed, front page, post pages), "
         "served again until something they show changes; 0 turns it off.",
@@ -195,7 +206,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PAGE_CACHE_SECONDS",
         "NETWORK_PAGE_CACHE_SECONDS",
-        _parse_int,
+        _at_least(0),
         60,
         "Longest a rendered page is served again even with no change in the database "
         '(the front page\'s "this week" strip moves on with time alone).',
