@@ -102,12 +102,16 @@ def seeded(tmp_path: Path):
         server.stop()
 
 
-def _operation(method: str, path: str, *, quiet: str = "", **parameters: int | str) -> str:
+def _operation(
+    method: str, path: str, *, quiet: str = "", warnings: bool = True, **parameters: int | str
+) -> str:
     values = ", ".join(f"{name} = {json.dumps(value)}" for name, value in parameters.items())
     # include-name is the exact "METHOD /path" label; other filters would combine loosely.
     lines = [f'include-name = "{method} {path}"', f"parameters = {{ {values} }}"]
     if quiet:
         lines.append(f'warnings.display = ["{quiet}"]')
+    if not warnings:
+        lines.append("warnings = false")  # its checks still run; only its warnings are off
     return "[[operations]]\n" + "\n".join(lines) + "\n"
 
 
@@ -126,6 +130,10 @@ def _config(data: Seeded, ids: dict[str, Any]) -> str:
             _operation(method, "/comments/{comment_id}", comment_id=ids["comment"])
             for method in ("GET", "PATCH")
         ),
+        # A new case study names a customer who exists and has opted in; drawn bodies name
+        # neither, so most answers are 422 by design (test_api_case_studies.py has the real
+        # path), and "schema validation mismatch" would fail the run now and then.
+        _operation("POST", "/case-studies", warnings=False),
         # Deletions aim at ivan's things (403 for carla), so a drawn id never deletes what
         # the other operations work on; successful deletes are test_api_posts.py's.
         *(
