@@ -178,6 +178,9 @@ class CaseStudyConsent(Base):
     # Withdrawn, expired, or replaced by a later consent; never valid again.
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expiry_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Words the customer said identify them (a nickname, a street, a product): the
+    # name-leak guard refuses them too, at consent, at publication and at every render.
+    identifying_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     def scopes(self) -> dict[str, Any]:
         return {
