@@ -13,7 +13,7 @@ from network.extensions import db
 from network.models import Member, MemberStatus, Role
 from tests.support.people import PASSWORD, sign_in
 
-COMMON_PASSWORDS = Path("/work/shared/corpus/common-passwords.txt")
+COMMON_PASSWORDS = Path(__file__).resolve().parents[2] / "network/data/common-passwords.txt"
 NEW_PASSWORD = "a lighthouse keeper in winter"
 
 

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from network.extensions import db
 from network.models import Comment, Post
 from tests.support.content import make_post
+from tests.support.corpus import lines
 from tests.support.markup import executable_markup
 from tests.support.pages import csrf_token
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-
-
-def lines(name: str) -> list[str]:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus absent: {path}")
-    text = path.read_text(encoding="utf-8").split("\n")
-    return [line for line in text if line and not line.startswith("#")]
 
 
 @pytest.mark.parametrize("corpus", ["xss-payloads.txt", "naughty-strings.txt"])

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from network.sanitize import clean_html, plain_text, render_markdown, render_plain
+from tests.support.corpus import lines as corpus
 from tests.support.markup import executable_markup
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-
-
-def corpus(name: str) -> list[str]:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus absent: {path}")
-    lines = path.read_text(encoding="utf-8").split("\n")
-    return [line for line in lines if line and not line.startswith("#")]
 
 
 def test_no_xss_payload_survives_markdown_or_plain_rendering():
