@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import partial
+from html.parser import HTMLParser
 
 import bleach
 from markdown_it import MarkdownIt
@@ -163,6 +164,24 @@ def plain_text(markup: str, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [(tag, name, value) for name, value in attrs if value]
+
+
+def attribute_values(markup: str) -> list[tuple[str, str, str]]:
+    """(tag, attribute, value) of every attribute in sanitized HTML, entities decoded:
+    what a page carries beside its text (link addresses, image descriptions)."""
+    parser = _Attributes()
+    parser.feed(markup or "")
+    parser.close()
+    return parser.found
 
 
 def upload_images(markup: str) -> Iterable[str]:

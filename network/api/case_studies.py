@@ -32,6 +32,7 @@ from network.models import (
     CaseStudyRevision,
     CaseStudyStatus,
     Member,
+    Profile,
 )
 
 DEFAULT_LIMIT = 20
@@ -97,6 +98,7 @@ def _consent(consent: CaseStudyConsent) -> dict[str, Any]:
     return {
         "revision": consent.content_hash,
         **consent.scopes(),
+        "identifying_words": list(consent.identifying_words or []),
         "granted_at": serializers.rfc3339(consent.granted_at),
         "ended_at": serializers.rfc3339(consent.ended_at),
     }
@@ -278,10 +280,11 @@ def _published_page(
     consent_row = aliased(CaseStudyConsent)
     revision_row = aliased(CaseStudyRevision)
     rows = db.session.execute(
-        select(CaseStudy, revision_row, consent_row, Member)
+        select(CaseStudy, revision_row, consent_row, Member, Profile)
         .join(consent_row, consent_row.id == CaseStudy.published_consent_id)
         .join(revision_row, revision_row.id == CaseStudy.published_revision_id)
         .join(Member, Member.id == CaseStudy.customer_id)
+        .outerjoin(Profile, Profile.member_id == CaseStudy.customer_id)
         .where(
             *access.live_clauses(consent_row, viewer),
             pagination.older_than(CaseStudy.published_at, CaseStudy.id, position),
@@ -302,11 +305,16 @@ def _published_page(
             )
         }
     items = []
-    for case_study_row, revision, consent_used, customer in page.items:
+    for case_study_row, revision, consent_used, customer, profile in page.items:
+        published = render.published_story(
+            case_study_row, revision, consent_used, customer, profile
+        )
+        if published is None and case_study_row.id not in insiders:
+            continue  # withheld by the guard: only its staff and customer see it
         viewed = access.Viewed(
             case_study=case_study_row,
             customer=customer,
-            published=render.published_story(case_study_row, revision, consent_used, customer),
+            published=published,
             workings=case_study_row.id in insiders,
             current=current.get(case_study_row.current_revision_id)
             if case_study_row.id in insiders

@@ -13,7 +13,7 @@ from typing import Any
 
 from network.accounts.validation import MAX_DISPLAY_NAME
 from network.api.validation import MAX_ID
-from network.case_studies import content, scopes
+from network.case_studies import content, identity, scopes
 from network.case_studies import service as case_studies
 from network.idempotency import KEY_PATTERN
 from network.models import (
@@ -35,10 +35,13 @@ from network.profiles import fields
 
 Schema = dict[str, Any]
 
-# Text may not hold NUL (no database stores it as text).  Required text must
-# also hold something besides white space, as the services insist.
-PLAIN_TEXT = r"^[^\x00]*$"
-SOME_TEXT = r"^\s*[^\s\x00][^\x00]*$"
+# Text may not hold control characters other than tab, newline and return
+# (network.text_rules: NUL no database stores as text, and the rest break XML
+# feeds).  Required text must also hold something besides white space, as the
+# services insist.  Titles' extra rules (no bidi overrides) stay in the services.
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+PLAIN_TEXT = rf"^[^{_CONTROLS}]*$"
+SOME_TEXT = rf"^[^\S{_CONTROLS}]*[^\s{_CONTROLS}][^{_CONTROLS}]*$"
 HANDLE = r"^[a-z0-9_]{3,30}$"
 REVISION_HASH = r"^[0-9a-f]{64}$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -229,6 +232,15 @@ CONSENT: Schema = {
             "pattern": DATE,
             "description": "Optional: gone from this day on (a future date).",
         },
+        "identifying_words": {
+            "type": "array",
+            "maxItems": identity.MAX_OWN_WORDS,
+            "items": {"type": "string", "minLength": 1, "maxLength": identity.MAX_OWN_WORD},
+            "description": (
+                "Optional: words that identify you (a nickname, a street, a product). Never "
+                "shown; the guard refuses consent while the text contains any of them."
+            ),
+        },
     },
 }
 
@@ -402,6 +414,7 @@ CASE_STUDY_CONSENT = _object(
         "figures": {"type": "boolean"},
         "audience": {"type": "string", "enum": _values(Audience)},
         "expires_on": {"type": ["string", "null"], "format": "date"},
+        "identifying_words": {"type": "array", "items": {"type": "string"}},
         "granted_at": TIME,
         "ended_at": {**MAYBE_TIME, "description": "Withdrawn, expired or replaced."},
     }

@@ -28,6 +28,7 @@ from network.models import (
     CaseStudyRevision,
     CaseStudyStatus,
     Member,
+    Profile,
     utcnow,
 )
 from network.permissions import Permission, can
@@ -99,7 +100,8 @@ def _live_story(case_study: CaseStudy, customer: Member, viewer: Any) -> render.
     if consent.audience not in audiences_for(viewer) and not sees_workings(viewer, case_study):
         return None
     revision = db.session.get(CaseStudyRevision, case_study.published_revision_id)
-    return render.published_story(case_study, revision, consent, customer)
+    profile = db.session.get(Profile, customer.id)
+    return render.published_story(case_study, revision, consent, customer, profile)
 
 
 def view(viewer: Any, case_study_id: Any) -> Viewed:
@@ -127,10 +129,11 @@ def published_stories(
     consent = aliased(CaseStudyConsent)
     revision = aliased(CaseStudyRevision)
     statement = (
-        select(CaseStudy, revision, consent, Member)
+        select(CaseStudy, revision, consent, Member, Profile)
         .join(consent, consent.id == CaseStudy.published_consent_id)
         .join(revision, revision.id == CaseStudy.published_revision_id)
         .join(Member, Member.id == CaseStudy.customer_id)
+        .outerjoin(Profile, Profile.member_id == CaseStudy.customer_id)
         .where(*live_clauses(consent, viewer))
         .order_by(CaseStudy.published_at.desc(), CaseStudy.id.desc())
         .limit(limit)
@@ -144,10 +147,11 @@ def published_stories(
                 and_(CaseStudy.published_at == anchor, CaseStudy.id < before_id),
             )
         )
-    return [
-        render.published_story(case_study, rev, con, customer)
-        for case_study, rev, con, customer in db.session.execute(statement)
-    ]
+    stories = (
+        render.published_story(case_study, rev, con, customer, profile)
+        for case_study, rev, con, customer, profile in db.session.execute(statement)
+    )
+    return [story for story in stories if story is not None]
 
 
 def public_stories(limit: int) -> list[render.Story]:

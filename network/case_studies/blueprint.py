@@ -59,7 +59,17 @@ SCOPE_VALUES = {
     ("audience", "public"): _l("the public web"),
 }
 CHANGED_SINCE_SHOWN = _l("The case study changed since you opened it. Check it and try again.")
-SCOPE_FIELDS = ("name", "company", "industry", "logo", "quote", "figures", "audience", "expires_on")
+SCOPE_FIELDS = (
+    "name",
+    "company",
+    "industry",
+    "logo",
+    "quote",
+    "figures",
+    "audience",
+    "expires_on",
+    "identifying_words",
+)
 
 
 def scope_value(key: str, value: Any) -> str:

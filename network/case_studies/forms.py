@@ -22,6 +22,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import DateInput
 
 from network.case_studies import content
+from network.case_studies.identity import MAX_OWN_WORD, MAX_OWN_WORDS
 from network.case_studies.scopes import MAX_INDUSTRY, Scopes
 from network.case_studies.service import MAX_COMMENT
 
@@ -132,6 +133,11 @@ class ScopesForm(FlaskForm):
     expires_on = StringField(
         _l("Consent ends on (optional)"), widget=DateInput(), validators=[Optional()]
     )
+    identifying_words = TextAreaField(
+        _l("Words that identify me (optional)"),
+        validators=[Length(max=(MAX_OWN_WORD + 2) * MAX_OWN_WORDS)],
+        render_kw={"rows": 3},
+    )
     revision = HiddenField()
 
     def chosen(self) -> dict[str, Any]:
@@ -139,7 +145,10 @@ class ScopesForm(FlaskForm):
         return {
             name: getattr(self, name).data
             for name in ("name", "company", "industry", "logo", "quote", "figures", "audience")
-        } | {"expires_on": self.expires_on.data or None}
+        } | {
+            "expires_on": self.expires_on.data or None,
+            "identifying_words": self.identifying_words.data or None,
+        }
 
 
 def scopes_data(chosen: Scopes) -> dict[str, Any]:
@@ -153,6 +162,7 @@ def scopes_data(chosen: Scopes) -> dict[str, Any]:
         "figures": "1" if chosen.figures else "0",
         "audience": chosen.audience.value,
         "expires_on": chosen.expires_on.isoformat() if chosen.expires_on else "",
+        "identifying_words": "\n".join(chosen.own_words),
     }
 
 

@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from network import sanitize, serializers
+from network.case_studies import guard, identity
 from network.case_studies.scopes import Scopes
+from network.logs import get_logger
 from network.models import (
     CaseStudy,
     CaseStudyConsent,
@@ -24,10 +26,12 @@ from network.models import (
     CompanyScope,
     Member,
     NameScope,
+    Profile,
 )
 from network.uploads.service import upload_url
 
 EXCERPT = 200
+log = get_logger("case_studies")
 
 
 @dataclass(frozen=True)
@@ -145,19 +149,39 @@ def consent_scopes(consent: CaseStudyConsent) -> Scopes:
         figures=consent.show_figures,
         audience=consent.audience,
         expires_on=consent.expires_on,
+        own_words=tuple(consent.identifying_words or ()),
     )
 
 
 def published_story(
-    case_study: CaseStudy, revision: CaseStudyRevision, consent: CaseStudyConsent, customer: Member
-) -> Story:
-    """The published revision under the consent it was published with."""
+    case_study: CaseStudy,
+    revision: CaseStudyRevision,
+    consent: CaseStudyConsent,
+    customer: Member,
+    profile: Profile | None,
+) -> Story | None:
+    """The published revision under the consent it was published with, or None.
+
+    The guard runs again here, in depth: a story whose text names its customer
+    against its consent (a profile changed since, a row forced past the service)
+    is not shown anywhere, and the error log says which.
+    """
+    chosen = consent_scopes(consent)
+    if guard.would_leak(revision, identity.of(customer, profile, chosen.own_words), chosen):
+        log.error(
+            "case study withheld: its text names its customer against the consent "
+            "case_study=%s consent=%s revision=%s",
+            case_study.id,
+            consent.id,
+            revision.number,
+        )
+        return None
     company = consent.company_text if consent.company_scope == CompanyScope.name else None
     return story(
         case_study,
         revision,
         customer,
-        consent_scopes(consent),
+        chosen,
         company,
         consented_on=consent.granted_at.date(),
     )

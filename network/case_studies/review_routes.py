@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -27,6 +28,7 @@ from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Invalid, ServiceError
 from network.extensions import db
 from network.models import (
+    CaseStudyConsent,
     CaseStudyRevision,
     Profile,
     RevisionState,
@@ -49,6 +51,21 @@ def _scope_error(form: ScopesForm, error: Invalid, revision: CaseStudyRevision |
 
 def _has_errors(form: Any) -> bool:
     return bool(form.form_errors) or any(field.errors for field in form)
+
+
+def _starting_point(viewed: access.Viewed) -> tuple[scopes.Scopes, CaseStudyConsent | None]:
+    """What the review page starts from: the scopes granted last time, else the most private.
+
+    A customer re-consenting to a small edit then answers with one click, and an
+    expiry date that has passed since is left out rather than refused.
+    """
+    consent = access.latest_consent(viewed.case_study.id)
+    if consent is None:
+        return scopes.PRIVATE, None
+    chosen = render.consent_scopes(consent)
+    if chosen.expires_on is not None and chosen.expires_on <= today():
+        chosen = dataclasses.replace(chosen, expires_on=None)
+    return chosen, consent
 
 
 def _review_page(
@@ -79,9 +96,15 @@ def _review_page(
         approved = last_approved(viewed.case_study.id)
         if approved is not None and approved.id != current.id:
             changes = revision_diff(approved, current)
+    _, last_consent = _starting_point(viewed)
+    last_revision = None
+    if last_consent is not None:
+        last_revision = db.session.get(CaseStudyRevision, last_consent.revision_id)
     html = render_template(
         "case_studies/review.html",
         viewed=viewed,
+        last_consent=last_consent,
+        last_revision=last_revision,
         awaiting=awaiting,
         preview=preview,
         scopes_form=scopes_form,
@@ -100,7 +123,8 @@ def review(case_study_id: int) -> Response | tuple[str, int]:
         # "Update preview" submits the consent form by GET: keep the token out of the address.
         chosen = {key: value for key, value in request.args.items() if key in SCOPE_FIELDS}
         return redirect(url_for("case_studies.review", case_study_id=case_study_id, **chosen))
-    scopes_form = ScopesForm(formdata=request.args or None, data=scopes_data(scopes.PRIVATE))
+    starting, _ = _starting_point(viewed)
+    scopes_form = ScopesForm(formdata=request.args or None, data=scopes_data(starting))
     return _review_page(viewed, scopes_form, ChangesForm(formdata=None))
 
 
@@ -132,7 +156,7 @@ def consent(case_study_id: int) -> Response | tuple[str, int]:
 def request_changes(case_study_id: int) -> Response | tuple[str, int]:
     viewed = subject_or_404(case_study_id)
     form = ChangesForm()
-    scopes_form = ScopesForm(formdata=None, data=scopes_data(scopes.PRIVATE))
+    scopes_form = ScopesForm(formdata=None, data=scopes_data(_starting_point(viewed)[0]))
     if not form.validate_on_submit():
         return _review_page(viewed, scopes_form, form, 422)
     try:

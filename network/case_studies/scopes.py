@@ -1,22 +1,21 @@
-"""The scopes a customer grants, and the guard that keeps "anonymous" truly anonymous."""
+"""The scopes a customer grants: how they are named, what is shown, to whom, until when.
+
+The guard that keeps "anonymous" truly anonymous is guard.py.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
-from network import sanitize
+from network.case_studies import identity
 from network.exceptions import Invalid
-from network.models import Audience, CaseStudyRevision, CompanyScope, Member, NameScope, utcnow
+from network.models import Audience, CompanyScope, NameScope, utcnow
 
 MAX_INDUSTRY = 120
-CONTEXT = 30  # characters shown either side of a leak
-MAX_PLACES = 5  # leaks quoted in one refusal
 FIELD_NAMES = {
     "title": _l("Title"),
     "challenge": _l("Challenge"),
@@ -25,6 +24,7 @@ FIELD_NAMES = {
     "quote": _l("Quote"),
     "figures": _l("Figures"),
     "industry": _l("Industry description"),
+    "logo": _l("Logo"),
 }
 
 
@@ -38,6 +38,8 @@ class Scopes:
     figures: bool
     audience: Audience
     expires_on: date | None
+    # The customer's "words that identify me": checked by the guard, never shown.
+    own_words: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +111,21 @@ def _expiry(value: Any) -> date | None:
     return value
 
 
+OWN_WORD_ERRORS = {
+    "type": _l("List the words as text, one per line."),
+    "count": _l("List at most %(max)d words.", max=identity.MAX_OWN_WORDS),
+    "length": _l("Keep each entry under %(max)d characters.", max=identity.MAX_OWN_WORD),
+    "short": _l("Each entry needs at least three letters or digits."),
+}
+
+
+def _own_words(value: Any) -> tuple[str, ...]:
+    try:
+        return identity.own_words(value)
+    except ValueError as error:
+        raise Invalid(OWN_WORD_ERRORS[str(error)], field="identifying_words") from None
+
+
 def parse(values: dict[str, Any]) -> Scopes:
     """Scopes from a form or an API body; raises Invalid naming the field."""
     company = _choice(
@@ -138,115 +155,5 @@ def parse(values: dict[str, Any]) -> Scopes:
             Audience, values.get("audience"), "audience", _l("Choose who may read it.")
         ),
         expires_on=_expiry(values.get("expires_on")),
+        own_words=_own_words(values.get("identifying_words")),
     )
-
-
-# The name-leak guard ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Leak:
-    term: str
-    field: str
-    context: str
-
-    def describe(self) -> str:
-        return str(
-            _l(
-                "“%(term)s” appears in %(field)s: “%(context)s”",
-                term=self.term,
-                field=FIELD_NAMES[self.field],
-                context=self.context,
-            )
-        )
-
-
-def _shown_texts(revision: CaseStudyRevision, scopes: Scopes) -> list[tuple[str, str]]:
-    texts = [("title", revision.title)]
-    texts += [
-        (name, sanitize.plain_text(getattr(revision, f"{name}_html")))
-        for name in ("challenge", "solution", "results")
-    ]
-    if scopes.quote:
-        texts.append(("quote", revision.quote))
-    if scopes.figures:
-        texts += [("figures", " ".join(row.values())) for row in revision.figures]
-    if scopes.industry:
-        texts.append(("industry", scopes.industry))
-    return texts
-
-
-def _matches(term: str, text: str) -> list[tuple[int, int]]:
-    """Where term stands as a whole word in text, case-insensitive."""
-    pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
-    return [match.span() for match in pattern.finditer(text)]
-
-
-def _context(text: str, start: int, end: int) -> str:
-    start, end = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
-    return (
-        ("…" if start else "")
-        + " ".join(text[start:end].split())
-        + ("…" if end < len(text) else "")
-    )
-
-
-def _name_terms(customer: Member, scope: NameScope) -> list[str]:
-    if scope == NameScope.full:
-        return []
-    parts = customer.display_name.split()
-    terms = [customer.display_name, f"@{customer.handle}", customer.handle]
-    if scope == NameScope.anonymous:
-        terms += [part for part in parts if len(part) >= 3]
-    else:  # "First L." shows the first name: only the rest of the name gives them away
-        terms += [part for part in parts[1:] if len(part) >= 3]
-        shown = parts[0].casefold() if parts else ""
-        terms = [term for term in terms if term.casefold() != shown]
-    return list(dict.fromkeys(terms))
-
-
-def leaks(
-    revision: CaseStudyRevision, customer: Member, company: str | None, scopes: Scopes
-) -> dict[str, list[Leak]]:
-    """Where the shown text still names the customer or their company, by scope field."""
-    found: dict[str, list[Leak]] = {}
-    texts = _shown_texts(revision, scopes)
-    checks = [("name", term) for term in _name_terms(customer, scopes.name)]
-    if scopes.company != CompanyScope.name and company:
-        checks.append(("company", company))
-    # Longest terms first, and a place is reported once: "Jake Miller" hides the "Jake"
-    # and "Miller" inside it, while a "Miller" elsewhere is a place of its own.
-    checks.sort(key=lambda check: -len(check[1]))
-    for text_field, text in texts:
-        taken: list[tuple[int, int]] = []
-        for scope_field, term in checks:
-            for start, end in _matches(term, text):
-                if any(start < other_end and other_start < end for other_start, other_end in taken):
-                    continue
-                taken.append((start, end))
-                # Quote the words as written there, not the term as we spelled it
-                leak = Leak(text[start:end], text_field, _context(text, start, end))
-                found.setdefault(scope_field, []).append(leak)
-    return found
-
-
-def refuse_leaks(found: dict[str, list[Leak]]) -> None:
-    """Raise Invalid on the first scope that leaks, listing the places it does (five at most)."""
-    for scope_field, items in found.items():
-        places = "; ".join(item.describe() for item in items[:MAX_PLACES])
-        if len(items) > MAX_PLACES:
-            more = len(items) - MAX_PLACES
-            places += "; " + ngettext("and %(num)d more place", "and %(num)d more places", more)
-        if scope_field == "name":
-            message = _l(
-                "Your name still appears in the text, so it cannot be shown as you chose: "
-                "%(places)s. Ask for changes, or choose another option.",
-                places=places,
-            )
-        else:
-            message = _l(
-                "Your company's name still appears in the text, so it cannot be hidden: "
-                "%(places)s. Ask for changes, or choose another option.",
-                places=places,
-            )
-        raise Invalid(message, field=scope_field)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from network import idempotency
-from network.case_studies import access, consent_log, content, scopes
+from network.case_studies import access, consent_log, content, guard, identity, render, scopes
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
 from network.extensions import db
@@ -293,16 +293,21 @@ def company_of(customer_id: int) -> str | None:
     return profile.company if profile is not None else None
 
 
+def identity_of(case_study: CaseStudy, own_words: Any = ()) -> identity.Identity:
+    """The customer as the guard knows them: member, profile and their own words."""
+    customer = db.session.get(Member, case_study.customer_id)
+    return identity.of(customer, db.session.get(Profile, case_study.customer_id), own_words)
+
+
 def check_scopes(case_study: CaseStudy, revision: CaseStudyRevision, chosen: scopes.Scopes) -> None:
     """Refuse scopes that the text would betray, or a company name the profile lacks."""
-    customer = db.session.get(Member, case_study.customer_id)
     company = company_of(case_study.customer_id)
     if chosen.company == CompanyScope.name and not company:
         raise Invalid(
             _l("Your profile names no company. Add it to your profile, or choose another option."),
             field="company",
         )
-    scopes.refuse_leaks(scopes.leaks(revision, customer, company, chosen))
+    guard.refuse_leaks(guard.leaks(revision, identity_of(case_study, chosen.own_words), chosen))
 
 
 def grant_consent(
@@ -337,14 +342,22 @@ def grant_consent(
             show_figures=parsed.figures,
             audience=parsed.audience,
             expires_on=parsed.expires_on,
+            identifying_words=list(parsed.own_words),
         )
         session.add(consent)
         current.state = RevisionState.approved
         if case_study.status != CaseStudyStatus.published:
             case_study.status = CaseStudyStatus.approved
         case_study.updated_at = utcnow()
+        # The words themselves stay with the consent, out of the log staff read.
         consent_log.append(
-            session, case_study.id, ConsentAction.granted, actor, current, scopes=parsed.as_dict()
+            session,
+            case_study.id,
+            ConsentAction.granted,
+            actor,
+            current,
+            scopes=parsed.as_dict(),
+            identifying_words=len(parsed.own_words),
         )
     security_log.info("consent granted case_study=%s revision=%s", case_study.id, revision[:12])
     notify(access.team_ids(case_study), NotificationKind.consent_granted, case_study, actor)
@@ -386,6 +399,7 @@ def publish(actor: Member, case_study_id: Any) -> CaseStudy:
                 _l("The customer has not consented to this revision: ask for their consent first."),
                 current=case_study,
             )
+        _refuse_leaking(case_study, current, consent)
         if case_study.published_revision_id is not None:
             earlier = session.get(CaseStudyRevision, case_study.published_revision_id)
             earlier.state = RevisionState.superseded
@@ -408,6 +422,25 @@ def publish(actor: Member, case_study_id: Any) -> CaseStudy:
         )
     log.info("case study published id=%s revision=%s", case_study.id, current.number)
     return case_study
+
+
+def _refuse_leaking(
+    case_study: CaseStudy, revision: CaseStudyRevision, consent: CaseStudyConsent
+) -> None:
+    """The guard again at publication: the profile may have changed since the consent."""
+    chosen = render.consent_scopes(consent)
+    found = guard.leaks(revision, identity_of(case_study, chosen.own_words), chosen)
+    if found:
+        log.warning("publication refused: the text names its customer case_study=%s", case_study.id)
+        places = "; ".join(leak.describe() for leaks in found.values() for leak in leaks[:5])
+        raise Conflict(
+            _l(
+                "The text names the customer beyond what they consented to, so it cannot be "
+                "published: %(places)s. Revise it and ask for their consent again.",
+                places=places,
+            ),
+            current=case_study,
+        )
 
 
 # Leaving the world: withdrawal and expiry -------------------------------------------------------
