@@ -113,10 +113,20 @@ def _wait_message() -> str | None:
 
 
 def _handle_csrf(error: CSRFError) -> Response | Any:
+    """Refuse a POST whose CSRF token failed: the form again where the view has one, else 400.
+
+    The view runs inside this error handler, where Flask hands nothing raised
+    to the other handlers: its guards' abort(401/403/404) (a signed-out
+    visitor, an id that is not theirs) would become a 500.  So they are
+    answered here, as the same request without the CSRF failure would be.
+    """
     view = request.endpoint and _view_for(request.endpoint)
     if view is not None and getattr(view, "rerenders_form_on_csrf_error", False):
         g.csrf_failed = True
-        return view(**(request.view_args or {}))
+        try:
+            return view(**(request.view_args or {}))
+        except HTTPException as refusal:
+            return _handle_http(refusal)
     log.info("CSRF refused on %s: %s", request.path, error.description)
     return error_response(400, CSRF_MESSAGE, code="csrf_failed")
 
