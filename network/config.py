@@ -187,6 +187,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest accepted request body and upload, in megabytes; larger ones get 413.",
     ),
     Setting(
+        "UPLOAD_JOBS",
+        "NETWORK_UPLOAD_JOBS",
+        _at_least(1),
+        2,
+        "Pictures each process decodes and re-encodes at once (each takes up to about "
+        "100 MB while it runs); further uploads wait for a free slot.",
+    ),
+    Setting(
+        "UPLOAD_WAIT_SECONDS",
+        "NETWORK_UPLOAD_WAIT_SECONDS",
+        _at_least(0),
+        5,
+        "How long an upload waits for a free picture slot before it gets 503 with Retry-After.",
+    ),
+    Setting(
         "DATABASE_POOL_SIZE",
         "NETWORK_DATABASE_POOL_SIZE",
         _at_least(1),

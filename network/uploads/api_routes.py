@@ -12,7 +12,7 @@ from network.errors import CSRF_MESSAGE, MESSAGES, json_code
 from network.exceptions import ServiceError
 from network.extensions import limiter
 from network.permissions import Permission, requires
-from network.uploads import service
+from network.uploads import jobs, service
 
 blueprint = Blueprint("uploads_api", __name__)
 
@@ -35,6 +35,10 @@ def create() -> tuple[Response, int] | Response:
     """Store one post image from the multipart field "file"; 201 with its URL and size."""
     try:
         upload = service.store_image(current_user, request.files.get("file"), "post_image")
+    except jobs.Busy as error:
+        response = _json_error(error.status, error.message, "busy")
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     except ServiceError as error:
         return _json_error(error.status, error.message)
     body = {"url": service.upload_url(upload.name), "width": upload.width, "height": upload.height}

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
@@ -26,16 +27,31 @@ log = get_logger("uploads")
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 #: pixel-flood limit, checked from the header before any pixel is decoded
 MAX_PIXELS = 40_000_000
+#: the memory budget: at most this many pixels are ever decoded for one post image
+#: (a 12 MP phone photo fits, a 4K screenshot too).  Pillow holds 4 bytes a pixel (RGB
+#: included) and scaling makes two more copies, so a job peaks near 7 bytes a pixel:
+#: under the 100 MB per upload of issue 16 (benchmarks/upload_memory.py measures it).
+#: It is also the time budget: decoding and scaling cost in proportion to the pixels.
+MAX_DECODED_PIXELS = 12_500_000
+#: avatars end at 256 px, so they get a smaller budget
+MAX_AVATAR_PIXELS = 8_000_000
+#: a transparent picture is scaled through a premultiplied copy of itself (Pillow's
+#: resize of RGBA and LA): it gets this share of the budget
+ALPHA_SHARE = (2, 3)
 #: the long side of a stored post image; larger pictures are scaled down
 MAX_POST_IMAGE_SIDE = 2048
 #: avatars are square and stored at each of these sizes
 AVATAR_SIZES = (64, 128, 256)
 
 NOT_AN_IMAGE = _l("This file is not an image we accept. Use a JPEG, PNG, WebP or GIF picture.")
-TOO_MANY_PIXELS = _l(
-    "This picture is too large: it may have at most %(max)d megapixels.",
-    max=MAX_PIXELS // 1_000_000,
-)
+
+
+def too_many_pixels(limit: int) -> Any:
+    """The refusal naming the limit that was passed, in megapixels."""
+    return _l(
+        "This picture is too large: it may have at most %(max)d megapixels.",
+        max=limit // 1_000_000,
+    )
 
 
 @dataclass(frozen=True)
@@ -57,32 +73,62 @@ _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RASTER_CONTENT_TYPES = frozenset(_CONTENT_TYPES.values()) | {"image/gif"}
 
 
-def decode(data: bytes, field: str = "file") -> Image.Image:
+def _draft_request(
+    size: tuple[int, int], long_side: int | None, short_side: int | None
+) -> tuple[int, int] | None:
+    """The smallest (width, height) that still gives the wanted side, same aspect ratio."""
+    width, height = size
+    side, wanted = (max(size), long_side) if long_side else (min(size), short_side)
+    if not wanted or side <= wanted:
+        return None
+    return (max(1, -(-width * wanted // side)), max(1, -(-height * wanted // side)))
+
+
+def decode(
+    data: bytes,
+    field: str = "file",
+    *,
+    long_side: int | None = None,
+    short_side: int | None = None,
+    budget: int = MAX_DECODED_PIXELS,
+) -> Image.Image:
     """Open, check and fully decode the bytes; the result is upright and loaded.
 
-    Raises Invalid (naming ``field``) for anything that is not a complete
-    JPEG, PNG, WebP or GIF, or that has more pixels than MAX_PIXELS.
+    A JPEG is decoded at a reduced scale (1/2, 1/4 or 1/8, libjpeg's draft mode)
+    when its long side (or short side) still reaches ``long_side`` (``short_side``).
+    Raises Invalid (naming ``field``) for anything that is not a complete JPEG,
+    PNG, WebP or GIF, when the header claims more than MAX_PIXELS, or when more
+    than ``budget`` pixels would be decoded: both checks happen before any pixel
+    is, so a refused picture costs no memory.
     """
     try:
         # Pillow checks its own (higher) bomb limit in open(): it raises above twice
-        # MAX_IMAGE_PIXELS and warns above it; our lower limit refuses both cases
+        # MAX_IMAGE_PIXELS and warns above it; our lower limits refuse both cases
         # right after, before any pixel is decoded.  (No warnings.catch_warnings():
-        # it swaps process-wide filters and is not thread-safe under gthread.)
+        # it swaps process-wide filters and is not thread-safe under gthread; and
+        # MAX_IMAGE_PIXELS is process-wide too, so it is never changed here.)
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise Invalid(TOO_MANY_PIXELS, field=field)
+            raise Invalid(too_many_pixels(MAX_PIXELS), field=field)
         source_format = image.format
         if source_format == "JPEG":
-            # Let libjpeg decode at a reduced scale when we will shrink anyway.
-            image.draft("RGB", (MAX_POST_IMAGE_SIDE, MAX_POST_IMAGE_SIDE))
+            request = _draft_request(image.size, long_side, short_side)
+            if request is not None:
+                image.draft("RGB", request)  # changes image.size to what will be decoded
+        width, height = image.size
+        limit = budget
+        if image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info:
+            limit = budget * ALPHA_SHARE[0] // ALPHA_SHARE[1]
+        if width * height > limit:
+            raise Invalid(too_many_pixels(limit), field=field)
         image.seek(0)  # animated GIF, WebP or PNG: the first frame
         image.load()
         upright = ImageOps.exif_transpose(image)
     except Invalid:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Invalid(TOO_MANY_PIXELS, field=field) from None
+        raise Invalid(too_many_pixels(MAX_PIXELS), field=field) from None
     except Exception:
         # Pillow raises many kinds of errors on hostile input (OSError, SyntaxError,
         # ValueError, struct.error, EOFError...); all of them mean "not an image we take".
@@ -153,7 +199,7 @@ def post_image(data: bytes, field: str = "file") -> Encoded:
 
     Raises Invalid as decode() does.
     """
-    image = decode(data, field)
+    image = decode(data, field, long_side=MAX_POST_IMAGE_SIDE)
     with _processing(field):
         output_format = _OUTPUT[image.format or ""]
         image = _normalized(image, output_format)
@@ -167,7 +213,7 @@ def avatar_set(data: bytes, field: str = "avatar") -> list[Encoded]:
 
     Raises Invalid as decode() does.
     """
-    image = decode(data, field)
+    image = decode(data, field, short_side=max(AVATAR_SIZES), budget=MAX_AVATAR_PIXELS)
     with _processing(field):
         image = _normalized(image, "WEBP")
         side = min(image.size)
@@ -175,6 +221,8 @@ def avatar_set(data: bytes, field: str = "avatar") -> list[Encoded]:
         square = image.crop((left, top, left + side, top + side))
         encoded = []
         for size in AVATAR_SIZES:
-            resized = square.resize((size, size), Image.Resampling.LANCZOS)
+            # reducing_gap: a box reduction first, then Lanczos over a few times the
+            # target; the same picture, several times faster from a large square.
+            resized = square.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
             encoded.append(_encode(_bare_copy(resized), "WEBP", suffix=f"-{size}"))
         return encoded

@@ -15,7 +15,7 @@ from network.exceptions import Forbidden, Invalid
 from network.extensions import db
 from network.models import Member, Upload, UploadPurpose
 from network.permissions import Permission, can
-from network.uploads import images, storage
+from network.uploads import images, jobs, storage
 from network.uploads.images import Encoded
 
 NO_FILE = _l("Choose a picture to upload.")
@@ -63,11 +63,17 @@ def _purpose(raw: str) -> UploadPurpose:
 
 
 def prepare(file_storage: Any, purpose: UploadPurpose, field: str = "file") -> list[Encoded]:
-    """Decode and re-encode an upload without storing anything; raises Invalid or TooLarge."""
+    """Decode and re-encode an upload without storing anything.
+
+    The pixels are worked on inside one of the process's picture slots. Raises
+    Invalid (not an image, too many pixels), TooLarge (413), or jobs.Busy (503)
+    when no slot frees within UPLOAD_WAIT_SECONDS.
+    """
     data = read_capped(file_storage, field)
-    if purpose == UploadPurpose.avatar:
-        return images.avatar_set(data, field)
-    return [images.post_image(data, field)]
+    with jobs.image_job(field):
+        if purpose == UploadPurpose.avatar:
+            return images.avatar_set(data, field)
+        return [images.post_image(data, field)]
 
 
 def add_rows(
@@ -98,7 +104,8 @@ def store_image(owner: Member, file_storage: Any, purpose: str) -> Upload:
     For "avatar" the square sizes are stored and the 128 px row is returned
     (profiles.avatars.set_avatar also makes it the member's avatar).
     Raises Forbidden when the owner may not write, Invalid (field "file") for
-    a missing or unacceptable file, TooLarge (an Invalid, 413) over the cap.
+    a missing or unacceptable file, TooLarge (an Invalid, 413) over the cap,
+    jobs.Busy (an Invalid, 503) when every picture slot stays taken.
     """
     kind = _purpose(purpose)
     if not can(owner, Permission.write):
