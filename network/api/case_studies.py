@@ -140,6 +140,22 @@ def _checked_figures(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _may_act(
+    member: Member, case_study_id: int, *, as_staff: bool = False, as_subject: bool = False
+) -> access.Viewed:
+    """Who may act, decided before any word on the body (SEC-11).
+
+    Not visible to them: 404. Visible (a published story) but staff's to change:
+    403. The customer's answers are the customer's alone: 404 to anyone else.
+    """
+    viewed = access.view(member, case_study_id)
+    if as_subject and not (viewed.workings and access.is_subject(member, viewed.case_study)):
+        raise NotFound(access.NOT_FOUND)
+    if as_staff and viewed.current is None:
+        raise Forbidden(service.ONLY_STAFF)
+    return viewed
+
+
 def _optional_body(schema: dict[str, Any]) -> dict[str, Any]:
     """A body that may be left out altogether; when sent, it is checked like any other."""
     if not request.get_data(cache=True):
@@ -155,6 +171,8 @@ def _optional_body(schema: dict[str, Any]) -> dict[str, Any]:
 def create_case_study() -> tuple[Response, int, dict[str, str]]:
     """A draft about an opted-in customer; a retried Idempotency-Key answers the first again."""
     member = caller()
+    if not access.is_staff(member):
+        raise Forbidden(service.ONLY_STAFF)  # before any word on the body (SEC-11)
     data = _checked_figures(json_body(schemas.NEW_CASE_STUDY))
     customer = data.pop("customer")
     draft = content.Draft(**data)
@@ -168,11 +186,9 @@ def create_case_study() -> tuple[Response, int, dict[str, str]]:
 def revise_case_study(case_study_id: int) -> Response:
     """A new revision: the fields sent over the current ones; 409 when `base_revision` is stale."""
     member = caller()
-    data = _checked_figures(json_body(schemas.CASE_STUDY_CHANGES))
     case_study_id = path_id(case_study_id)
-    viewed = access.view(member, case_study_id)
-    if viewed.current is None:
-        raise Forbidden(service.ONLY_STAFF)  # visible (published), but not for you to edit
+    viewed = _may_act(member, case_study_id, as_staff=True)
+    data = _checked_figures(json_body(schemas.CASE_STUDY_CHANGES))
     base_revision = data.pop("base_revision", None)
     draft = dataclasses.replace(content.as_draft(viewed.current), **data)
     return _act(
@@ -187,8 +203,9 @@ def revise_case_study(case_study_id: int) -> Response:
 def ask_consent(case_study_id: int) -> Response:
     """Send the current revision to the customer (staff)."""
     member = caller()
-    revision = _optional_body(schemas.CONSENT_REQUEST).get("revision")
     case_study_id = path_id(case_study_id)
+    _may_act(member, case_study_id, as_staff=True)
+    revision = _optional_body(schemas.CONSENT_REQUEST).get("revision")
     return _act(
         member,
         case_study_id,
@@ -202,6 +219,7 @@ def publish_case_study(case_study_id: int) -> Response:
     """Publish the current revision; 409 without the customer's valid consent to it (staff)."""
     member = caller()
     case_study_id = path_id(case_study_id)
+    _may_act(member, case_study_id, as_staff=True)
     return _act(member, case_study_id, lambda: service.publish(member, case_study_id))
 
 
@@ -213,11 +231,10 @@ def publish_case_study(case_study_id: int) -> Response:
 def grant_consent(case_study_id: int) -> Response:
     """The customer consents to this revision within these scopes (409 if it is not current)."""
     member = caller()
+    case_study_id = path_id(case_study_id)
+    _may_act(member, case_study_id, as_subject=True)
     scopes = json_body(schemas.CONSENT)
     revision = scopes.pop("revision")
-    case_study_id = path_id(case_study_id)
-    # Who cannot see it hears 404 before any word on the scopes they sent (SEC-11).
-    access.view(member, case_study_id)
     return _act(
         member,
         case_study_id,
@@ -230,8 +247,9 @@ def grant_consent(case_study_id: int) -> Response:
 def ask_for_changes(case_study_id: int) -> Response:
     """The customer asks for changes to the revision awaiting them."""
     member = caller()
-    data = json_body(schemas.CHANGE_REQUEST)
     case_study_id = path_id(case_study_id)
+    _may_act(member, case_study_id, as_subject=True)
+    data = json_body(schemas.CHANGE_REQUEST)
     return _act(
         member,
         case_study_id,
@@ -247,6 +265,7 @@ def withdraw_case_study(case_study_id: int) -> Response:
     """The customer withdraws it: gone from every surface at once."""
     member = caller()
     case_study_id = path_id(case_study_id)
+    _may_act(member, case_study_id, as_subject=True)
     return _act(member, case_study_id, lambda: service.withdraw(member, case_study_id))
 
 

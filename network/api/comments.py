@@ -20,7 +20,7 @@ from network.api.posts import post_conflict
 from network.api.validation import MAX_ID, json_body, path_id, query_int
 from network.exceptions import Conflict
 from network.models import ConversationEvent
-from network.posts import comments, service
+from network.posts import access, comments, service
 
 DEFAULT_LIMIT = 50
 
@@ -71,6 +71,8 @@ def post_events(post_id: int) -> Response:
 @token_required
 def add_comment(post_id: int) -> tuple[Response, int, dict[str, str]]:
     """Comment on a post; a retry with the same Idempotency-Key answers the first comment."""
+    # A post the caller cannot see is 404 before any word on the body (SEC-11).
+    service.post_for_viewer(caller(), path_id(post_id))
     data = json_body(schemas.NEW_COMMENT)
     try:
         comment = comments.add_comment(
@@ -93,6 +95,8 @@ def comment(comment_id: int) -> Response:
 @token_required
 def change_comment(comment_id: int) -> Response:
     """Save a new text, if `version` is still the saved one (else 409 with the comment)."""
+    found, _post = comments.comment_for_viewer(caller(), path_id(comment_id))
+    access.require_edit(caller(), found)  # before any word on the body (SEC-11)
     data = json_body(schemas.COMMENT_CHANGES)
     try:
         edited = comments.edit_comment(

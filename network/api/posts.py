@@ -15,7 +15,7 @@ from network.api.blueprint import blueprint, idempotency_key, no_content
 from network.api.errors import ApiError, from_service
 from network.api.validation import json_body, path_id
 from network.exceptions import Conflict
-from network.posts import service
+from network.posts import access, service
 
 
 def post_conflict(error: Conflict, post_id: int) -> ApiError:
@@ -50,8 +50,10 @@ def post(post_id: int) -> Response:
 def change_post(post_id: int) -> Response:
     """Change the fields sent, if `version` is still the saved one (else 409 with the post)."""
     member = caller()
-    data = json_body(schemas.POST_CHANGES)
+    # Who may act before any word on the body: 404 unseen, 403 not yours (SEC-11).
     saved = service.post_for_viewer(member, path_id(post_id))
+    access.require_edit(member, saved)
+    data = json_body(schemas.POST_CHANGES)
     # Fields not sent keep their saved values.  edit_post checks the version
     # under the row lock, so a save landing after this read is a 409, never
     # silently merged with what was read here.

@@ -263,14 +263,14 @@ def request_consent(actor: Member, case_study_id: Any, *, revision: str | None =
 def request_changes(
     actor: Member, case_study_id: Any, comment: Any, *, revision: str | None = None
 ) -> CaseStudy:
-    """The customer asks for changes to the revision awaiting their consent."""
-    if not isinstance(comment, str) or not comment.strip():
-        raise Invalid(_l("Say what should change."), field="comment")
-    comment = comment.replace("\r\n", "\n").strip()
-    if len(comment) > MAX_COMMENT:
-        raise Invalid(_l("Use at most %(max)d characters.", max=MAX_COMMENT), field="comment")
+    """The customer asks for changes to the revision awaiting their consent.
+
+    Raises NotFound (anyone but the customer, before any word on the comment),
+    Invalid, Conflict.
+    """
     with write_transaction() as session:
         case_study = _as_subject(session, actor, case_study_id)
+        comment = _change_request(comment)
         current = current_revision(session, case_study)
         _check_revision(case_study, current, revision)
         if current.state == RevisionState.changes_requested:
@@ -286,6 +286,15 @@ def request_changes(
         )
     notify(access.team_ids(case_study), NotificationKind.consent_changes, case_study, actor)
     return case_study
+
+
+def _change_request(comment: Any) -> str:
+    if not isinstance(comment, str) or not comment.strip():
+        raise Invalid(_l("Say what should change."), field="comment")
+    comment = comment.replace("\r\n", "\n").strip()
+    if len(comment) > MAX_COMMENT:
+        raise Invalid(_l("Use at most %(max)d characters.", max=MAX_COMMENT), field="comment")
+    return comment
 
 
 def company_of(customer_id: int) -> str | None:
@@ -313,11 +322,15 @@ def check_scopes(case_study: CaseStudy, revision: CaseStudyRevision, chosen: sco
 def grant_consent(
     actor: Member, case_study_id: Any, revision: Any, chosen: dict[str, Any]
 ) -> CaseStudy:
-    """The customer consents to exactly this revision (by hash), within the chosen scopes."""
-    if not isinstance(revision, str) or not revision:
-        raise Invalid(_l("Say which revision you consent to."), field="revision")
+    """The customer consents to exactly this revision (by hash), within the chosen scopes.
+
+    Raises NotFound (anyone but the customer), Conflict (not the current revision,
+    or nothing awaits an answer), Invalid (the scopes, or the guard's refusal).
+    """
     with write_transaction() as session:
         case_study = _as_subject(session, actor, case_study_id)
+        if not isinstance(revision, str) or not revision:
+            raise Invalid(_l("Say which revision you consent to."), field="revision")
         current = current_revision(session, case_study)
         _check_revision(case_study, current, revision)
         # Who and which revision first: an intruder gets 404 and a stale answer 409

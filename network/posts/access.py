@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from network.exceptions import Forbidden
 from network.models import Comment, ContentState, Member, Post, Visibility
 from network.permissions import Permission, can
+
+ONLY_AUTHOR = _l("Only the author can edit this.")
 
 
 def _member(viewer: Any) -> Member | None:
@@ -69,6 +73,12 @@ def can_edit(viewer: Any, item: Post | Comment) -> bool:
         and member.id == item.author_id
         and item.state in (ContentState.visible, ContentState.held)
     )
+
+
+def require_edit(viewer: Any, item: Post | Comment) -> None:
+    """Raise Forbidden unless the viewer may edit this post or comment."""
+    if not can_edit(viewer, item):
+        raise Forbidden(ONLY_AUTHOR)
 
 
 def can_delete(viewer: Any, item: Post | Comment) -> bool:

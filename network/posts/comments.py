@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from network import idempotency, sanitize
+from network import idempotency, sanitize, text_rules
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
 from network.extensions import db
@@ -39,7 +39,7 @@ NOT_VISIBLE = _l("There is nothing here, or it is not visible to you.")
 
 
 def _clean_body(body: str | None) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = text_rules.body(body, "body", _l("Comment")).strip()
     if not body:
         raise Invalid(_l("Write something first."), field="body")
     if len(body) > MAX_COMMENT:
@@ -172,8 +172,7 @@ def edit_comment(editor: Member, comment_id: int, *, version: int, body: str) ->
     html = render_comment(body)
 
     def apply(session: Session, post: Post, comment: Comment) -> EventKind:
-        if not access.can_edit(editor, comment):
-            raise Forbidden(_l("Only the author can edit this."))
+        access.require_edit(editor, comment)
         if comment.version != version:
             raise Conflict(
                 _l("Someone changed this while you were working on it."), current=comment.id

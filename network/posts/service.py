@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from network import idempotency, sanitize
+from network import idempotency, sanitize, text_rules
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
 from network.extensions import db
@@ -25,8 +25,8 @@ MAX_BODY = 20_000
 
 
 def _clean_fields(title: str | None, body: str | None, visibility: Any) -> dict[str, Any]:
-    title = " ".join((title or "").split()) or None
-    body = (body or "").replace("\r\n", "\n")
+    title = text_rules.title(title, "title", _l("Title")) or None
+    body = text_rules.body(body, "body", _l("Text"))
     if title is not None and len(title) > MAX_TITLE:
         raise Invalid(_l("Use at most %(max)d characters.", max=MAX_TITLE), field="title")
     if not body.strip():
@@ -148,8 +148,7 @@ def edit_post(
             select(Post).where(Post.id == post_id).with_for_update()
         ).scalar_one_or_none()
         _check_visible(editor, post)
-        if not access.can_edit(editor, post):
-            raise Forbidden(_l("Only the author can edit this."))
+        access.require_edit(editor, post)
         if post.version != version:
             raise Conflict(
                 _l("Someone changed this while you were working on it."), current=post_id
