@@ -19,6 +19,7 @@ from network.case_studies.blueprint import (
 from network.case_studies.forms import (
     RevisionActionForm,
 )
+from network.models import CaseStudyStatus
 
 # Everyone: the story and the index ------------------------------------------------------------
 
@@ -49,6 +50,17 @@ def show(case_study_id: int) -> str:
         sees_log=access.sees_log(current_user, viewed.case_study),
         asked_changes=asked_changes(viewed) if viewed.workings else None,
         action_form=action_form,
+        withheld=_withheld(viewed),
+    )
+
+
+def _withheld(viewed: access.Viewed) -> bool:
+    """Published under a live consent, yet not shown: the guard withheld it at render."""
+    case_study = viewed.case_study
+    return (
+        viewed.published is None
+        and case_study.status == CaseStudyStatus.published
+        and access.consent_is_live(access.consent_shown(case_study))
     )
 
 

@@ -369,6 +369,7 @@ def test_a_consent_forced_past_the_guard_is_not_rendered(
     # Staff still see the workings, and why it is not out.
     staff_page = as_member(employee).get(page)
     assert staff_page.status_code == 200
+    assert 'id="case-study-withheld"' in staff_page.get_data(as_text=True)
 
 
 def test_a_profile_change_after_publication_takes_the_story_down_at_the_next_render(
