@@ -1,11 +1,14 @@
-"""Response headers that every page carries, and the request id (SEC-40, SEC-41, SEC-43)."""
+"""Response headers that every page carries, caching rules and the request id (SEC-40..43)."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 
 # Scripts and styles come from this origin only: our own files and the npm
 # packages copied into static/vendor/.  Data for scripts travels in
@@ -26,6 +29,30 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 HSTS = "max-age=31536000; includeSubDomains"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A member's page may sit in their browser's cache but must be asked for again
+# (a back button after signing out shows nothing stale); a page showing a
+# secret is not written to any cache at all.  "private" keeps both out of
+# shared caches (proxies, CDNs).
+MEMBER_CACHE_CONTROL = "private, no-cache"
+UNSTORED_CACHE_CONTROL = "private, no-store"
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def shows_secret(view: View) -> View:
+    """Route decorator (below the route): this page shows a secret; no cache may store it.
+
+    A token shown once, a link that signs someone in or sets a password.  The
+    flag is set before the view runs, so its refusals and re-shown forms
+    (which keep the secret in their URL) are covered too.
+    """
+
+    @wraps(view)
+    def secret_page(*args: Any, **kwargs: Any) -> Any:
+        g.shows_secret = True
+        return view(*args, **kwargs)
+
+    return secret_page  # type: ignore[return-value]
 
 
 def _assign_request_id() -> None:
@@ -50,11 +77,31 @@ def _add_headers(response: Response) -> Response:
     # six setdefault calls were a tenth of a cached page's time.
     present = {name.lower() for name, _value in headers.items()}
     headers.extend([pair for pair in _DEFAULT_HEADERS if pair[0].lower() not in present])
+    if g.get("shows_secret"):
+        headers["Cache-Control"] = UNSTORED_CACHE_CONTROL
+    elif "cache-control" not in present and _for_a_member():
+        # A view that set its own (Atom, robots.txt, static files, uploads)
+        # knows whether its answer is the same for everyone; the rest of a
+        # member's pages are theirs alone.
+        headers["Cache-Control"] = MEMBER_CACHE_CONTROL
     if served_over_tls():
         headers.setdefault("Strict-Transport-Security", HSTS)
     if "request_id" in g:
         headers["X-Request-ID"] = g.request_id
     return response
+
+
+def _for_a_member() -> bool:
+    """Whether this answer was made for a signed-in member (session or API token).
+
+    A kept page is served without loading the member (network/page_cache), so
+    the session's identity decides when nobody was loaded: a hit and the miss
+    that kept it then carry the same header.
+    """
+    user = g.get("_login_user")  # Flask-Login's member of this request, once loaded
+    if user is not None:
+        return bool(user.is_authenticated)
+    return bool(session.get("_user_id"))
 
 
 def served_over_tls() -> bool:

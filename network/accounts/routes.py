@@ -33,6 +33,7 @@ from network.exceptions import Forbidden, Invalid, NotFound, ServiceError
 from network.extensions import limiter
 from network.models import MemberStatus, TokenPurpose
 from network.permissions import signed_in
+from network.security import shows_secret
 from network.urls import safe_next
 from network.web import client, render_form, show_form_error
 
@@ -204,6 +205,7 @@ def request_reset() -> Response | str | tuple[str, int]:
 
 
 @blueprint.route("/reset/<token>", methods=["GET", "POST"])
+@shows_secret
 @rerenders_form_on_csrf_error
 def reset_password(token: str) -> Response | str | tuple[str, int]:
     if tokens.peek_one_time(token, TokenPurpose.reset_password) is None:
@@ -226,6 +228,7 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
 
 
 @blueprint.route("/setup/<token>", methods=["GET", "POST"])
+@shows_secret
 @rerenders_form_on_csrf_error
 def first_admin(token: str) -> Response | str | tuple[str, int]:
     if not members.needs_first_admin():

@@ -13,6 +13,7 @@ from network.accounts.forms import ChangeEmailForm, ChangePasswordForm, ConfirmF
 from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Invalid, NotFound
 from network.permissions import signed_in
+from network.security import shows_secret
 from network.web import client, show_form_error
 
 blueprint = Blueprint("settings", __name__, url_prefix="/settings")
@@ -147,6 +148,7 @@ def _tokens_page(form: TokenForm, new_token: str | None = None) -> str:
 
 
 @blueprint.post("/tokens")
+@shows_secret
 @signed_in
 @rerenders_form_on_csrf_error
 def create_token() -> str | tuple[str, int]:

@@ -18,6 +18,7 @@ from network.exceptions import ServiceError
 from network.extensions import db
 from network.models import Member
 from network.permissions import Permission, requires
+from network.security import shows_secret
 
 blueprint = Blueprint("invites", __name__)
 
@@ -39,6 +40,7 @@ def index() -> tuple[str, int]:
 
 
 @blueprint.post("/invitations")
+@shows_secret
 @requires(Permission.staff)
 @rerenders_form_on_csrf_error
 def create() -> tuple[str, int]:

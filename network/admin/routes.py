@@ -18,6 +18,7 @@ from network.exceptions import Invalid, ServiceError
 from network.models import MemberStatus, Role
 from network.pagination import BadCursor
 from network.permissions import Permission, requires
+from network.security import shows_secret
 from network.web import show_form_error
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -273,6 +274,7 @@ def render_invitations(
 
 
 @blueprint.post("/invitations")
+@shows_secret
 @requires(Permission.administer)
 @rerenders_form_on_csrf_error
 def create_invitation() -> tuple[str, int]:
