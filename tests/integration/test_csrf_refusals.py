@@ -21,6 +21,7 @@ from network.extensions import db
 from network.models import Member, Role
 from tests.support.case_studies import make_case_study, opt_in
 from tests.support.content import make_comment, make_post
+from tests.support.people import link_in, post_form
 
 ABSENT = 999999
 # What a refused write may answer (DESIGN.md): malformed, not signed in, not
@@ -61,9 +62,9 @@ def error_log(caplog) -> Iterator[ErrorLog]:
 
 
 @pytest.fixture
-def real_ids(app: Flask, customer, employee, admin, as_member) -> dict[str, object]:
+def real_ids(app: Flask, customer, employee, admin, as_member, outbox) -> dict[str, object]:
     """Real things the customer owns or is part of, one per URL variable of the app."""
-    from network.accounts import sessions, tokens
+    from network.accounts import registration, sessions, tokens
     from network.admin import invitations
 
     post = make_post(app, customer, "Our espresso machine needs descaling")
@@ -78,6 +79,7 @@ def real_ids(app: Flask, customer, employee, admin, as_member) -> dict[str, obje
             db.session.get(Member, admin.id), role=Role.customer, days=7, max_uses=1
         )
         session_id = sessions.open_sessions(carla)[0].id
+        registration.request_password_reset(carla.email)  # a live link (a reset, not a setup)
         token_id, invitation_id = token.id, invitation.id
     return {
         "post_id": post.id,
@@ -88,7 +90,7 @@ def real_ids(app: Flask, customer, employee, admin, as_member) -> dict[str, obje
         "token_id": token_id,
         "invitation_id": invitation_id,
         "handle": customer.handle,
-        "token": "a-link-token-that-was-never-issued",
+        "token": link_in(outbox[-1]).rsplit("/", 1)[1],
     }
 
 
@@ -169,3 +171,14 @@ def test_a_customer_whose_form_expired_gets_it_back_with_their_text(app, custome
     answer = as_member(customer).post("/posts", data={"body": "Descaling every week helps"})
     assert answer.status_code == 422
     assert "Descaling every week helps" in answer.get_data(as_text=True)
+
+
+def test_a_reset_form_sent_without_a_token_comes_back_and_the_link_still_works(
+    client, customer, outbox, error_log
+):
+    post_form(client, "/reset", {"email": customer.email}, token_from="/reset")
+    path = link_in(outbox[0])
+    refused = client.post(path, data={"password": "a long and quiet river"})
+    assert refused.status_code == 422
+    assert client.get(path).status_code == 200  # the refusal did not spend the link
+    assert error_log.since() == []
