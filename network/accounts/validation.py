@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from network import text_rules
 from network.exceptions import Invalid
 from network.extensions import db
 from network.models import Member
@@ -78,9 +78,8 @@ def normalize_handle(raw: str | None, field: str = "handle") -> str:
 
 
 def normalize_display_name(raw: str | None, field: str = "display_name") -> str:
-    name = " ".join((raw or "").split())  # one space between words, none around
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in name):
-        raise Invalid(_l("The name contains invisible or control characters."), field=field)
+    """The name as shown: one space between words; raises Invalid (controls, bidi, blank, long)."""
+    name = text_rules.title(raw, field, _l("Name"))
     if not name:
         raise Invalid(_l("Enter a name."), field=field)
     if len(name) > MAX_DISPLAY_NAME:

@@ -17,7 +17,9 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from network import text_rules
 from network.api.errors import ApiError
+from network.exceptions import Invalid
 from network.posts.comments import NOT_VISIBLE
 
 MAX_ID = 2**31 - 1  # ids and counters are 32-bit integers on PostgreSQL
@@ -138,10 +140,11 @@ def _bad_text(name: str) -> Any:
 
 def _string(schema: dict[str, Any], name: str, value: str) -> str:
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate (JSON's "\\ud800") cannot be stored as text anywhere.
-        raise _invalid(_bad_text(name), name) from None
+        # Controls, lone surrogates (JSON's "\\ud800") and noncharacters are text
+        # in no field; the message names the character.
+        text_rules.check_storable(value, name, name)
+    except Invalid as error:
+        raise _invalid(error.message, name) from None
     if "maxLength" in schema and len(value) > schema["maxLength"]:
         limit = schema["maxLength"]
         message = _l("%(name)s may have at most %(max)d characters.", name=name, max=limit)

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from network import sanitize
+from network import sanitize, text_rules
 from network.exceptions import Invalid
 
 MAX_TITLE = 200
@@ -18,6 +18,14 @@ MAX_QUOTE = 2_000
 MAX_FIGURES = 12
 MAX_FIGURE_PART = 60
 PROSE = ("challenge", "solution", "results")
+_LABELS = {
+    "title": _l("Title"),
+    "challenge": _l("Challenge"),
+    "solution": _l("Solution"),
+    "results": _l("Results"),
+    "quote": _l("Quote"),
+    "figures": _l("Figures"),
+}
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,9 @@ def _text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
         value = ""
     if not isinstance(value, str):
         raise Invalid(_l("Write text here."), field=name)
-    value = value.replace("\r\n", "\n").strip()
+    # The title and the figures are single lines (the title heads feeds and cards).
+    rule = {"title": text_rules.title, "figures": text_rules.line}.get(name, text_rules.body)
+    value = rule(value, name, _LABELS.get(name, name)).strip()
     if required and not value:
         raise Invalid(_l("Write something first."), field=name)
     if len(value) > limit:

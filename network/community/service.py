@@ -16,7 +16,7 @@ from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from network import sanitize
+from network import sanitize, text_rules
 from network.database import write_transaction
 from network.exceptions import Invalid
 from network.extensions import db
@@ -28,6 +28,7 @@ MAX_PAGE_TEXT = 20_000
 REGISTRATION_MODES = ("open", "invite", "approval")
 DEFAULT_ACCENT = "#2f6fde"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_PAGE_LABELS = {"terms": _l("Terms of use"), "privacy": _l("Privacy")}
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -48,18 +49,29 @@ class CommunityProfile:
     privacy: dict[str, str] = field(default_factory=dict)
 
 
-def _text(limit: int) -> Callable[[str, Any], Any]:
+def _text(limit: int, label: Any) -> Callable[[str, Any], Any]:
     def check(key: str, value: Any) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
             raise SettingError(_l("Enter text."), field=key)
-        value = " ".join(value.split())
+        # The name and tagline head every page and the Atom feed: a title's rule.
+        value = _as_setting_error(text_rules.title, value, key, label)
         if len(value) > limit:
             raise SettingError(_l("Use at most %(max)d characters.", max=limit), field=key)
         return value or None
 
     return check
+
+
+def _as_setting_error(
+    rule: Callable[[str, str, Any], str], value: str, key: str, label: Any
+) -> str:
+    try:
+        return rule(value, key, label)
+    except Invalid as error:
+        # Callers catch SettingError for every refused setting.
+        raise SettingError(error.message, field=key) from None
 
 
 def _registration(key: str, value: Any) -> str:
@@ -104,6 +116,7 @@ def _page(key: str, value: Any) -> dict[str, str] | None:
         return None
     if not isinstance(value, str):
         raise SettingError(_l("Enter text."), field=key)
+    value = _as_setting_error(text_rules.body, value, key, _PAGE_LABELS.get(key, key))
     if len(value) > MAX_PAGE_TEXT:
         raise SettingError(_l("Use at most %(max)d characters.", max=MAX_PAGE_TEXT), field=key)
     return {"text": value, "html": sanitize.render_markdown(value)}
@@ -118,8 +131,8 @@ def _logo(key: str, value: Any) -> str | None:
 
 
 _VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
-    "name": _text(MAX_NAME_LENGTH),
-    "tagline": _text(MAX_TAGLINE_LENGTH),
+    "name": _text(MAX_NAME_LENGTH, _l("Community name")),
+    "tagline": _text(MAX_TAGLINE_LENGTH, _l("Tagline")),
     "registration": _registration,
     "staff_domains": lambda key, value: parse_domains(value, key),
     "employees_may_invite": _flag,

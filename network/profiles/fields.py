@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
+from network import text_rules
 from network.exceptions import Invalid
 from network.models import CardField, ProfileVisibility
 
@@ -29,11 +31,9 @@ def _too_long(limit: int, field: str) -> Invalid:
     return Invalid(_l("Use at most %(max)d characters.", max=limit), field=field)
 
 
-def one_line(raw: str | None, limit: int, field: str) -> str | None:
-    """A single line of text, spaces collapsed; None when blank. Raises Invalid."""
-    text = " ".join((raw or "").split())
-    if any(unicodedata.category(ch) in _INVISIBLE for ch in text):
-        raise Invalid(_l("The text contains invisible or control characters."), field=field)
+def one_line(raw: str | None, limit: int, field: str, label: Any) -> str | None:
+    """A title-like line (job title, company), spaces collapsed; None when blank. Raises Invalid."""
+    text = text_rules.title(raw, field, label)
     if len(text) > limit:
         raise _too_long(limit, field)
     return text or None
@@ -41,9 +41,7 @@ def one_line(raw: str | None, limit: int, field: str) -> str | None:
 
 def bio(raw: str | None, field: str = "bio") -> str:
     """Markdown as typed, line endings unified; tabs and newlines are the only controls kept."""
-    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
-        raise Invalid(_l("The text contains invisible or control characters."), field=field)
+    text = text_rules.body(raw, field, _l("About you")).strip()
     if len(text) > MAX_BIO:
         raise _too_long(MAX_BIO, field)
     return text

@@ -176,8 +176,8 @@ def update_profile(member: Member, changes: ProfileChanges, version: int) -> Pro
     """
     display_name = normalize_display_name(changes.display_name)
     values = {
-        "title": fields.one_line(changes.title, fields.MAX_TITLE, "title"),
-        "company": fields.one_line(changes.company, fields.MAX_COMPANY, "company"),
+        "title": fields.one_line(changes.title, fields.MAX_TITLE, "title", _l("Title")),
+        "company": fields.one_line(changes.company, fields.MAX_COMPANY, "company", _l("Company")),
         "bio": fields.bio(changes.bio),
         "links": fields.links(changes.links),
         "phone": fields.phone(changes.phone),

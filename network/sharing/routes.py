@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
+from network import text_rules
 from network.case_studies import access as case_studies
 from network.sharing import service
 from network.sharing.urls import absolute, canonical
@@ -12,7 +13,10 @@ blueprint = Blueprint("sharing", __name__)
 
 
 def _xml(template: str, mimetype: str, **context) -> Response:
-    response = Response(render_template(template, **context), mimetype=mimetype)
+    # Whatever a row holds (even text stored before network.text_rules), the
+    # document stays XML 1.0 that every reader can parse.
+    document = text_rules.xml_text(render_template(template, **context))
+    response = Response(document, mimetype=mimetype)
     response.cache_control.public = True
     # Caches must ask again each time: a withdrawn case study leaves at once (SEC-51).
     response.cache_control.no_cache = True
