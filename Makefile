@@ -11,7 +11,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 VENDOR := static/vendor/socket.io.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup lint format check-migrations i18n-extract i18n-update clean
+.PHONY: help run dev test setup lint format check-migrations i18n-extract i18n-update clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -36,7 +36,12 @@ $(VENDOR): node_modules/.installed
 
 setup: $(BIN)/.installed $(VENDOR) $(MO_FILES) ## Install Python and npm dependencies, compile translations
 
-run: setup ## Serve the community on http://$(HOST):$(PORT)/ (creates the secret and database on first run)
+run: setup ## Serve the community with gunicorn on http://$(HOST):$(PORT)/ (creates the secret and database on first run)
+	$(FLASK) gen-secret --if-missing
+	$(FLASK) db upgrade
+	NETWORK_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
+dev: setup ## Serve with the development server instead (reloads nothing; for debugging only)
 	$(FLASK) gen-secret --if-missing
 	$(FLASK) db upgrade
 	$(FLASK) serve --host $(HOST) --port $(PORT)

@@ -1,5 +1,6 @@
-"""The gunicorn entry point: `gunicorn wsgi:app` (see docs/deployment.md)."""
+"""The gunicorn entry point: `gunicorn -c gunicorn.conf.py` (see docs/deployment.md)."""
 
+import os
 import sys
 
 from network import create_app
@@ -15,5 +16,6 @@ if _problems:
     # instead of restarting workers forever. Outside gunicorn it is just non-zero.
     sys.exit(3)
 
-for _line in announce_first_admin(app, None):
+# gunicorn.conf.py says where it listens, so the link can be opened as printed.
+for _line in announce_first_admin(app, os.environ.get("NETWORK_SERVING_URL")):
     print(_line, file=sys.stderr, flush=True)

@@ -234,6 +234,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Socket.IO server mode: threading (gthread workers) or gevent.",
     ),
     Setting(
+        "EXPECTED_SOCKETS",
+        "NETWORK_EXPECTED_SOCKETS",
+        _at_least(1),
+        200,
+        "Live connections (open tabs) one process should hold at once. gunicorn.conf.py sizes "
+        "the server from it: in threading mode each socket holds a thread, so threads = this "
+        "+ 32 for plain requests.",
+    ),
+    Setting(
         "DEBUG",
         "NETWORK_DEBUG",
         _parse_bool,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Config, Flask
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
+from network import config
 from network.config import secret_problem
 
 HOW_TO_SET_THE_KEY = (
@@ -71,3 +75,36 @@ def announce_first_admin(app: Flask, base_url: str | None) -> list[str]:
         "Or from the command line: flask --app network create-user EMAIL --handle HANDLE "
         "--role admin",
     ]
+
+
+# HTTP requests served at once beside the open sockets: in threading mode each
+# WebSocket holds a thread for its whole life, and with no threads left plain
+# requests starve (measured: 100 threads, 100 sockets, no comment got through).
+HTTP_HEADROOM = 32
+
+
+def serving_config(environ: Mapping[str, str]) -> Config:
+    """The configuration create_app() would read (defaults, instance file, NETWORK_*),
+    for a process that does not build the app, such as gunicorn's master."""
+    instance_path = config.instance_path_from(environ, None)
+    values = Config(instance_path)
+    values.from_mapping(config.defaults())
+    values.from_pyfile("config.py", silent=True)
+    values.from_mapping(config.from_environment(environ))
+    return values
+
+
+def gunicorn_sizes(environ: Mapping[str, str]) -> dict[str, Any]:
+    """gunicorn's worker class and sizes for this configuration: one worker per process
+    (Socket.IO long-polling needs every request of a client on the same process)."""
+    values = serving_config(environ)
+    sockets = int(values["EXPECTED_SOCKETS"])
+    if values["SOCKETIO_ASYNC_MODE"] == "gevent":
+        return {"worker_class": "gevent", "workers": 1, "worker_connections": sockets + 1000}
+    threads = sockets + HTTP_HEADROOM
+    return {
+        "worker_class": "gthread",
+        "workers": 1,
+        "threads": threads,
+        "worker_connections": threads + HTTP_HEADROOM,
+    }

@@ -114,3 +114,50 @@ def test_an_empty_database_upgrades_from_the_command_line(tmp_path):
     assert again.returncode == 0, again.stderr
     check = flask_command(env, "db", "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_shipped_gunicorn_conf_serves_sized_and_says_where(tmp_path):
+    """`make run` is `gunicorn -c gunicorn.conf.py` with NETWORK_BIND (issue 18, item 2)."""
+    from tests.support.servers import BIN, PROJECT_ROOT, Server, _wait_until_up
+
+    env = server_env(tmp_path, NETWORK_EXPECTED_SOCKETS="5")
+    assert flask_command(env, "db", "upgrade").returncode == 0
+    port = free_port()
+    env["NETWORK_BIND"] = f"127.0.0.1:{port}"
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, env=env)
+    try:
+        _wait_until_up(server)
+        log = server.log()
+        assert f"Serving the community at http://127.0.0.1:{port}/" in log
+        assert "threads=37" in log and "worker_class=gthread" in log and "workers=1" in log
+        # The first-admin link is printed whole, ready to open.
+        link = next(line.strip() for line in log.splitlines() if "/setup/" in line)
+        assert link.startswith(f"http://127.0.0.1:{port}/setup/")
+        assert requests.get(link, timeout=5).status_code == 200
+        assert "Werkzeug" not in log and "development server" not in log
+    finally:
+        server.stop()
+
+
+def test_gunicorn_is_sized_from_the_async_mode_and_the_expected_sockets(tmp_path):
+    from network.serving import HTTP_HEADROOM, gunicorn_sizes
+
+    env = {"NETWORK_INSTANCE_PATH": str(tmp_path), "NETWORK_EXPECTED_SOCKETS": "500"}
+    threaded = gunicorn_sizes(env)
+    assert threaded["worker_class"] == "gthread" and threaded["workers"] == 1
+    assert threaded["threads"] == 500 + HTTP_HEADROOM
+    assert threaded["worker_connections"] > threaded["threads"]
+    evented = gunicorn_sizes({**env, "NETWORK_ASYNC_MODE": "gevent"})
+    assert evented["worker_class"] == "gevent" and evented["worker_connections"] > 500
+    # The instance file counts too, as it does for create_app().
+    (tmp_path / "config.py").write_text("EXPECTED_SOCKETS = 10\n")
+    assert gunicorn_sizes({"NETWORK_INSTANCE_PATH": str(tmp_path)})["threads"] == 42
