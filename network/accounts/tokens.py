@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from network import text_rules
 from network.database import write_transaction
 from network.exceptions import Invalid, NotFound
 from network.extensions import db
@@ -95,7 +96,7 @@ def create_api_token(member: Member, name: str) -> tuple[ApiToken, str]:
     Raises Invalid for an empty or over-long name, or when the member already
     holds the maximum number of live tokens.
     """
-    name = (name or "").strip()
+    name = text_rules.title(name, "name", _l("Token name"))
     if not name:
         raise Invalid(_l("Give the token a name, so you can recognise it later."), field="name")
     if len(name) > MAX_TOKEN_NAME:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from network import text_rules
 from network.accounts.tokens import digest
 from network.admin import audit
 from network.community import service as community
@@ -48,7 +49,7 @@ def create(
         raise Invalid(_l("Choose between 1 and %(max)d days.", max=MAX_DAYS), field="days")
     if not isinstance(max_uses, int) or not 1 <= max_uses <= MAX_USES:
         raise Invalid(_l("Choose between 1 and %(max)d uses.", max=MAX_USES), field="max_uses")
-    note = " ".join((note or "").split()) or None
+    note = text_rules.line(note, "note", _l("Note (for you)")) or None
     if note is not None and len(note) > MAX_NOTE:
         raise Invalid(_l("Use at most %(max)d characters.", max=MAX_NOTE), field="note")
     raw = secrets.token_urlsafe(24)

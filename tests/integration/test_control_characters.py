@@ -16,10 +16,12 @@ from sqlalchemy import update
 from network.database import write_transaction
 from network.extensions import db
 from network.models import (
+    ApiToken,
     CaseStudy,
     CaseStudyRevision,
     Comment,
     CommunitySetting,
+    Invitation,
     Member,
     Post,
     Profile,
@@ -258,6 +260,23 @@ def test_case_study_titles_and_prose_refuse_controls(
         )
         refused_by_api(answer, field, character)
     assert count(app, CaseStudy) == 0
+
+
+@pytest.mark.parametrize("character", CONTROLS, ids=code)
+def test_token_names_and_invitation_notes_refuse_controls(
+    app, customer, admin, as_member, character
+):
+    typed = f"Invoice{character}robot"
+    response = post_form(
+        as_member(customer), "/settings/tokens", {"name": typed}, token_from="/settings/tokens"
+    )
+    refused_with_text_kept(response, typed, character)
+    invitation = {"role": "employee", "days": "7", "max_uses": "3", "note": typed}
+    response = post_form(
+        as_member(admin), "/admin/invitations", invitation, token_from="/admin/invitations"
+    )
+    refused_with_text_kept(response, typed, character)
+    assert count(app, ApiToken) == 0 and count(app, Invitation) == 0
 
 
 # The corpus through the real form and API, then the real XML parser ----------------------------
