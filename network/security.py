@@ -76,14 +76,15 @@ def _add_headers(response: Response) -> Response:
     # A view may set its own (setdefault's meaning), looked up in one pass:
     # six setdefault calls were a tenth of a cached page's time.
     present = {name.lower() for name, _value in headers.items()}
-    headers.extend([pair for pair in _DEFAULT_HEADERS if pair[0].lower() not in present])
+    missing = [pair for pair in _DEFAULT_HEADERS if pair[0].lower() not in present]
     if g.get("shows_secret"):
         headers["Cache-Control"] = UNSTORED_CACHE_CONTROL
     elif "cache-control" not in present and _for_a_member():
         # A view that set its own (Atom, robots.txt, static files, uploads)
         # knows whether its answer is the same for everyone; the rest of a
         # member's pages are theirs alone.
-        headers["Cache-Control"] = MEMBER_CACHE_CONTROL
+        missing.append(("Cache-Control", MEMBER_CACHE_CONTROL))
+    headers.extend(missing)
     if served_over_tls():
         headers.setdefault("Strict-Transport-Security", HSTS)
     if "request_id" in g:
