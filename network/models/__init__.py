@@ -38,7 +38,7 @@ from network.models.post import (
     Visibility,
 )
 from network.models.profile import CardField, Profile, ProfileVisibility
-from network.models.upload import Upload, UploadPurpose
+from network.models.upload import PostUpload, Upload, UploadPurpose
 
 __all__ = [
     "ApiToken",
@@ -70,6 +70,7 @@ __all__ = [
     "OneTimeToken",
     "PageGeneration",
     "Post",
+    "PostUpload",
     "Profile",
     "ProfileVisibility",
     "RevisionState",

@@ -151,6 +151,8 @@ class CaseStudyRevision(Base):
     __table_args__ = (
         UniqueConstraint("case_study_id", "number"),
         Index("ix_case_study_revision_content_hash", "content_hash"),
+        # GET /uploads/<name>: which case studies show this logo (network/uploads/uses.py)
+        Index("ix_case_study_revision_logo", "logo"),
     )
 
 

@@ -1,4 +1,4 @@
-"""Stored uploads: re-encoded images kept under random names in the instance folder."""
+"""Stored uploads: re-encoded images kept under random names, and the posts that show them."""
 
 from __future__ import annotations
 
@@ -43,4 +43,21 @@ class Upload(Base):
     __table_args__ = (
         # "this member's uploads, newest first" (export, clean-up, quotas)
         Index("ix_upload_owner_id_created_at", "owner_id", "created_at"),
+    )
+
+
+class PostUpload(Base):
+    """A picture a post shows: GET /uploads/<name> serves it with that post's visibility.
+
+    Written by the post's own write path (create, edit), for the author's own uploads
+    only; the primary key's first column answers "which posts show this upload".
+    """
+
+    __tablename__ = "post_upload"
+
+    upload_id: Mapped[int] = mapped_column(
+        ForeignKey("upload.id", ondelete="CASCADE"), primary_key=True
+    )
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("post.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -18,6 +18,7 @@ from network.logs import get_logger
 from network.models import ContentState, Member, Post, Visibility, utcnow
 from network.permissions import Permission, can
 from network.posts import access
+from network.uploads import uses
 
 log = get_logger("posts")
 MAX_TITLE = 200
@@ -93,6 +94,7 @@ def create_post(
                 )
                 session.add(post)
                 session.flush()
+                uses.record_post(session, post)  # its pictures take its visibility
                 idempotency.remember(session, author.id, key, "post", payload, post.id)
             break
         except IntegrityError:
@@ -157,6 +159,7 @@ def edit_post(
             setattr(post, name, value)
         post.version += 1
         post.edited_at = utcnow()
+        uses.record_post(session, post)
     return load_post(post_id)
 
 

@@ -17,6 +17,7 @@ from network.extensions import db
 from network.models import MemberStatus, Upload, UploadPurpose
 from network.uploads import images, service
 from tests.integration import pictures
+from tests.support.content import make_post
 from tests.support.pages import csrf_token
 
 NAME = re.compile(r"^/uploads/[A-Za-z0-9_-]{24}\.(png|jpg|webp)$")
@@ -70,18 +71,21 @@ def test_a_member_uploads_a_picture_and_gets_its_url_and_size(app, customer, as_
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "image/png"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
-    assert "max-age=31536000" in served.headers["Cache-Control"]
+    # No post shows it yet: its owner's alone, and kept by their browser only
+    assert served.headers["Cache-Control"] == "private, max-age=600"
     assert served.headers["Content-Disposition"].startswith("inline")
     assert Image.open(io.BytesIO(served.data)).format == "PNG"
 
 
-def test_anyone_with_the_link_can_load_the_picture(app, customer, as_member, client):
+def test_anyone_with_the_link_can_load_a_public_posts_picture(app, customer, as_member, client):
     url = send(as_member(customer), pictures.picture("JPEG")).json["url"]
+    assert client.get(url).status_code == 404  # no post shows it yet
+    make_post(app, customer, f"Our new bar\n\n![the bar]({url})")
     served = client.get(url)
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "image/jpeg"
-    # it may sit in a members-only post: shared caches must not keep it
-    assert served.headers["Cache-Control"].startswith("private")
+    # The post may become members-only: shared caches keep it for minutes, not a year.
+    assert served.headers["Cache-Control"] == "public, max-age=600"
 
 
 def test_the_csrf_token_may_also_travel_as_a_form_field(customer, as_member):
@@ -329,7 +333,7 @@ def test_a_file_planted_in_the_folder_without_a_row_is_not_served(app, client):
     assert client.get("/uploads/PlantedPlantedPlanted0000.png").status_code == 404
 
 
-def test_anything_not_a_raster_image_is_served_as_an_attachment(app, client, customer):
+def test_anything_not_a_raster_image_is_served_as_an_attachment(app, as_member, customer):
     # No upload path makes such a row today; the serving rule must hold if one ever does.
     name = "NotAPictureNotAPicture00.png"
     folder = Path(app.instance_path) / "uploads"
@@ -347,7 +351,7 @@ def test_anything_not_a_raster_image_is_served_as_an_attachment(app, client, cus
                 purpose=UploadPurpose.post_image,
             )
         )
-    served = client.get(f"/uploads/{name}")
+    served = as_member(customer).get(f"/uploads/{name}")
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "image/svg+xml"
     assert served.headers["Content-Disposition"].startswith("attachment")
