@@ -25,6 +25,7 @@ LEGITIMATE = [
     "שלום עולם",
     "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇",
     "日本語のタイトル（テスト）",
+    "𠮷野家の牛丼",  # beyond the BMP (CJK Extension B)
     "می\u200cخواهم",
 ]
 KINDS = [text_rules.line, text_rules.title, text_rules.body]
