@@ -26,6 +26,9 @@ class SignInForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), _PASSWORD])
     remember = BooleanField(_l("Keep me signed in for 30 days"))
     next = HiddenField()
+    # A solved proof of work (accounts/proof.py), filled in by static/js/sign_in_proof.js
+    proof = HiddenField(validators=[Length(max=400)])
+    proof_nonce = HiddenField(validators=[Length(max=32)])
 
 
 class ResetRequestForm(FlaskForm):

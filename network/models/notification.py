@@ -25,6 +25,8 @@ class NotificationKind(enum.StrEnum):
     consent_granted = "consent_granted"  # to the staff on it: ready to publish
     consent_expiring = "consent_expiring"  # to the staff on it: the consent ends in 14 days
     case_withdrawn = "case_withdrawn"  # to the staff on it: the customer withdrew
+    # To the member: someone keeps failing to sign in to their account (attempts says how often)
+    failed_sign_in = "failed_sign_in"
 
 
 class Notification(Base):
@@ -43,6 +45,8 @@ class Notification(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # failed_sign_in only: the failed attempts this notice sums up
+    attempts: Mapped[int | None] = mapped_column(Integer)
 
     post: Mapped[Post | None] = relationship(lazy="raise_on_sql")
     comment: Mapped[Comment | None] = relationship(lazy="raise_on_sql")

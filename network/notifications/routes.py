@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from network.accounts.forms import ConfirmForm
+from network.models import NotificationKind
 from network.notifications import service
 from network.permissions import signed_in
 
@@ -49,4 +50,13 @@ def read_case_study_thread(case_study_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     service.mark_read(current_user, case_study_id=case_study_id)
+    return redirect(url_for("notifications.index"))
+
+
+@blueprint.post("/notifications/read/sign-ins")
+@signed_in
+def read_sign_in_notices() -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.mark_read(current_user, kind=NotificationKind.failed_sign_in)
     return redirect(url_for("notifications.index"))

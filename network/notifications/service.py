@@ -32,6 +32,7 @@ from network.models import (
     Post,
     utcnow,
 )
+from network.notifications import sign_ins
 from network.realtime.rooms import member_room
 
 log = get_logger("notifications")
@@ -101,7 +102,7 @@ def comment_added(comment: Comment) -> None:
         session.add_all(rows)
         session.flush()
         ids = [row.id for row in rows]
-    _push(ids)
+    push(ids)
 
 
 def announcement_made(post: Post) -> None:
@@ -136,7 +137,7 @@ def case_study_event(
         session.add_all(rows)
         session.flush()
         ids = [row.id for row in rows]
-    _push(ids)
+    push(ids)
 
 
 def mail_consent_request(customer: Member, case_study_id: int) -> None:
@@ -164,7 +165,7 @@ def mail_consent_request(customer: Member, case_study_id: int) -> None:
         )
 
 
-def _push(notification_ids: list[int]) -> None:
+def push(notification_ids: list[int]) -> None:
     try:
         for item in _loaded(select(Notification).where(Notification.id.in_(notification_ids))):
             recipient = db.session.get(Member, item.member_id)
@@ -196,11 +197,15 @@ def _title(item: Notification) -> str:
 
 
 def text(item: Notification) -> str:
+    if item.kind == NotificationKind.failed_sign_in:
+        return sign_ins.text(item)
     name = item.actor.display_name if item.actor else str(_l("Someone"))
     return str(TEXTS[item.kind] % {"name": name, "title": _title(item)})
 
 
 def url(item: Notification) -> str:
+    if item.kind == NotificationKind.failed_sign_in:
+        return "/settings/sessions"
     if item.case_study_id is not None:
         if item.kind == NotificationKind.consent_request:
             return f"/case-studies/{item.case_study_id}/review"
@@ -239,9 +244,18 @@ def threads(member: Member) -> list[Thread]:
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(PAGE)
     ):
-        key = item.post_id if item.post_id is not None else -item.case_study_id
-        grouped.setdefault(key, Thread(item.post_id, item.case_study_id)).items.append(item)
+        grouped.setdefault(
+            _thread_key(item), Thread(item.post_id, item.case_study_id)
+        ).items.append(item)
     return list(grouped.values())
+
+
+def _thread_key(item: Notification) -> str:
+    if item.post_id is not None:
+        return f"post:{item.post_id}"
+    if item.case_study_id is not None:
+        return f"case-study:{item.case_study_id}"
+    return item.kind.value  # notices about the account itself: one thread per kind
 
 
 def unread_count(member: Member) -> int:
@@ -253,12 +267,18 @@ def unread_count(member: Member) -> int:
 
 
 def mark_read(
-    member: Member, post_id: int | None = None, *, case_study_id: int | None = None
+    member: Member,
+    post_id: int | None = None,
+    *,
+    case_study_id: int | None = None,
+    kind: NotificationKind | None = None,
 ) -> int:
     """Mark the member's notifications read (all, or one thread's); returns how many."""
     statement = update(Notification).where(
         Notification.member_id == member.id, Notification.read_at.is_(None)
     )
+    if kind is not None:
+        statement = statement.where(Notification.kind == kind)
     if post_id is not None:
         statement = statement.where(Notification.post_id == post_id)
     if case_study_id is not None:

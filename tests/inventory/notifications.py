@@ -13,4 +13,5 @@ ROWS: dict[str, tuple[str, dict[str, int]]] = {
         "/notifications/read/case-study/999999",
         members_only(401, 302),
     ),
+    "POST /notifications/read/sign-ins": ("/notifications/read/sign-ins", members_only(401, 302)),
 }
