@@ -256,12 +256,43 @@ def test_the_communitys_logo_is_public(app, client, admin):
     assert loads(client, url) == 200
 
 
+def test_the_communitys_terms_page_pictures_are_public(app, client, admin):
+    from network.admin import service as settings
+
+    url = picture_of(app, admin)
+    with app.app_context():
+        settings.update_settings(db.session.get(Member, admin.id), {"terms": showing(url)})
+    assert loads(client, url) == 200
+
+
+def test_a_picture_in_a_profile_follows_the_profiles_visibility(
+    app, client, customer, intruder, as_member
+):
+    from network.profiles import service as profiles
+
+    url = picture_of(app, customer)
+
+    def save_profile(visibility: str, version: int) -> None:
+        with app.app_context():
+            changes = profiles.ProfileChanges(
+                display_name=customer.display_name, bio=showing(url), visibility=visibility
+            )
+            profiles.update_profile(db.session.get(Member, customer.id), changes, version)
+
+    save_profile("public", 0)
+    served = client.get(url)
+    assert served.status_code == 200 and served.headers["Cache-Control"].startswith("public")
+    save_profile("members", 1)
+    assert loads(client, url) == 404
+    assert loads(as_member(intruder), url) == 200
+
+
 # The migration fills the lookup for posts written before it --------------------------------
 
 
 @pytest.mark.both_databases
 def test_the_migration_links_existing_posts_to_their_authors_pictures(db_backend, tmp_path):
-    from flask_migrate import upgrade
+    from flask_migrate import downgrade, upgrade
     from sqlalchemy import select, text
 
     from network import create_app
@@ -308,4 +339,7 @@ def test_the_migration_links_existing_posts_to_their_authors_pictures(db_backend
         links = db.session.execute(select(PostUpload.upload_id, PostUpload.post_id)).all()
         assert [tuple(link) for link in links] == [ids]  # the author's own post only
         db.session.remove()
+        # Leave an empty schema at head, as the other tests of this database expect.
+        downgrade(revision="base")
+        upgrade()
         db.engine.dispose()
