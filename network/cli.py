@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(set_community)
     app.cli.add_command(run_jobs)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     demo_cli.init_app(app)
 
 
@@ -138,3 +140,44 @@ def run_jobs() -> None:
     expired = expiry.expire_due()
     warned = expiry.notify_expiring()
     click.echo(f"case studies: {len(expired)} expired, {len(warned)} expiry notices sent")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def backup_command(file: Path, force: bool) -> None:
+    """Write the database and the uploads into FILE (a .tar.gz); the server may keep running."""
+    from network import backup
+
+    try:
+        summary = backup.backup(file, force=force)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Backed up {summary.members} members and {summary.uploads} uploads "
+        f"({summary.database}, schema {summary.revision}) to {summary.path}"
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a community that this instance already holds.")
+def restore_command(file: Path, force: bool) -> None:
+    """Replace this instance's database and uploads with the backup in FILE.
+
+    Stop the server first. An instance that already holds a community is only
+    replaced with --force.
+    """
+    from network import backup
+
+    try:
+        summary = backup.restore(file, force=force)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Restored {summary.members} members and {summary.uploads} uploads from {summary.path}. "
+        "Now run `flask --app network db upgrade` (harmless when the schema is current), "
+        "then start the server."
+    )
