@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from network import text_rules
 from network.case_studies import identity
 from network.exceptions import Invalid
 from network.models import Audience, CompanyScope, NameScope, utcnow
@@ -120,6 +121,12 @@ OWN_WORD_ERRORS = {
 
 
 def _own_words(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        text_rules.check_storable(value, "identifying_words", _l("Words that identify me"))
+    elif isinstance(value, list):
+        for word in value:
+            if isinstance(word, str):
+                text_rules.check_storable(word, "identifying_words", _l("Words that identify me"))
     try:
         return identity.own_words(value)
     except ValueError as error:

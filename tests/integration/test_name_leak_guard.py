@@ -224,9 +224,10 @@ def test_the_customers_own_words_are_refused_and_kept_with_the_consent(app, empl
         assert consent.identifying_words == ["Baker Street", "Sunny"]
 
 
-def test_own_words_are_checked_for_size(app, employee, jake):
+@pytest.mark.parametrize("words", [["x"], ["Baker\x01Street"], "Baker\x08Street", [3], ["a"] * 21])
+def test_own_words_are_checked(app, employee, jake, words):
     case_study_id, revision = asked(app, employee, jake)
-    refused = refusal(app, jake, case_study_id, revision, identifying_words=["x"])
+    refused = refusal(app, jake, case_study_id, revision, identifying_words=words)
     assert refused.field == "identifying_words"
 
 
