@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import text
 
-from network import page_cache
+from network import page_cache, readiness
 from network.accounts import members
 from network.community import service as community
 from network.extensions import db
@@ -106,6 +106,13 @@ def health() -> tuple[Response, int]:
     except Exception:  # any failure means "not healthy", whatever its kind
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok"), 200
+
+
+@blueprint.get("/readyz")
+def ready() -> tuple[Response, int]:
+    """For load balancers: the database answers with the current schema, Redis too if set."""
+    answer, code = readiness.report()
+    return jsonify(answer), code
 
 
 def _secure_cookies() -> bool:

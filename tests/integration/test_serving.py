@@ -161,3 +161,47 @@ def test_gunicorn_is_sized_from_the_async_mode_and_the_expected_sockets(tmp_path
     # The instance file counts too, as it does for create_app().
     (tmp_path / "config.py").write_text("EXPECTED_SOCKETS = 10\n")
     assert gunicorn_sizes({"NETWORK_INSTANCE_PATH": str(tmp_path)})["threads"] == 42
+
+
+def test_readyz_says_ready_on_a_migrated_database(gunicorn_server):
+    """Issue 18, item 5: the database answers with the schema this code ships."""
+    server = gunicorn_server()
+    answer = requests.get(server.url + "/readyz", timeout=5)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["status"] == "ok" and body["revision"] == body["head"]
+    assert body["checks"] == {"database": "ok", "migrations": "current", "redis": "not configured"}
+
+
+def test_readyz_is_unavailable_when_the_schema_is_behind(app, client):
+    """The test database is made by create_all, with no migration recorded."""
+    answer = client.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json["checks"]["migrations"] == "missing"
+    assert answer.json["status"] == "unavailable"
+
+
+def test_readyz_reads_redis_when_configured(app):
+    import os
+
+    from network import readiness
+
+    with app.app_context():
+        assert readiness.redis(None) == "not configured"
+        # Nothing listens on port 1: unavailable, and quickly.
+        started = time.monotonic()
+        assert readiness.redis("redis://127.0.0.1:1/0") == "unavailable"
+        assert time.monotonic() - started < 5
+        url = os.environ.get("NETWORK_TEST_REDIS_URL")
+        if url:
+            assert readiness.redis(url) == "ok"
+
+
+def test_readyz_is_degraded_not_down_when_only_redis_is_gone(app, client):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    from network import readiness
+
+    with app.app_context():
+        readiness._head.cache_clear()
+    answer = client.get("/readyz")
+    assert answer.json["checks"]["redis"] == "unavailable"
