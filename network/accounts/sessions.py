@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
 
 from network import page_cache
-from network.accounts import passwords
+from network.accounts import liveness, passwords
 from network.accounts.validation import normalize_email
 from network.database import write_transaction
 from network.exceptions import Forbidden, Invalid, NotFound
@@ -28,8 +28,7 @@ from network.realtime import sessions as realtime_sessions
 
 security_log = get_logger("security")
 
-# Pending members may sign in to see that they wait for approval.
-CAN_SIGN_IN = frozenset({MemberStatus.active, MemberStatus.pending})
+CAN_SIGN_IN = liveness.SESSION_STATUSES
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 WRONG_CREDENTIALS = _l("Wrong email, handle or password.")
 
@@ -158,13 +157,7 @@ def load_member(token: str) -> Member | None:
         return None
     row, member = found
     now = utcnow()
-    if (
-        row.ended_at is not None
-        or row.expires_at <= now
-        or row.version != int(version)
-        or member.session_version != row.version
-        or member.status not in CAN_SIGN_IN
-    ):
+    if not liveness.session_is_live(row, member, int(version), now):
         return None
     if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
         _touch(row, now)
@@ -238,21 +231,28 @@ def end_own_session(member: Member, session_row_id: int) -> None:
         if row is None or row.member_id != member.id or row.ended_at is not None:
             raise NotFound(_l("No such session."))
         row.ended_at = utcnow()
+        key = row.key
+    realtime_sessions.session_ended(key)
 
 
 def end_other_sessions(member: Member, keep_key: str | None) -> int:
     """End every session of the member but this browser's; returns how many ended."""
     with write_transaction() as session:
-        result = session.execute(
-            update(MemberSession)
-            .where(
-                MemberSession.member_id == member.id,
-                MemberSession.ended_at.is_(None),
-                MemberSession.key != (keep_key or ""),
+        ended = list(
+            session.scalars(
+                update(MemberSession)
+                .where(
+                    MemberSession.member_id == member.id,
+                    MemberSession.ended_at.is_(None),
+                    MemberSession.key != (keep_key or ""),
+                )
+                .values(ended_at=utcnow())
+                .returning(MemberSession.key)
             )
-            .values(ended_at=utcnow())
         )
-    return result.rowcount
+    for key in ended:  # their sockets close too, not at their next event
+        realtime_sessions.session_ended(key)
+    return len(ended)
 
 
 def bump_session_version(session, member: Member) -> None:

@@ -14,10 +14,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from network import text_rules
+from network.accounts import liveness
 from network.database import write_transaction
 from network.exceptions import Invalid, NotFound
 from network.extensions import db
-from network.models import ApiToken, Member, MemberStatus, OneTimeToken, TokenPurpose, utcnow
+from network.models import ApiToken, Member, OneTimeToken, TokenPurpose, utcnow
+from network.realtime import sessions as realtime_sessions
 
 API_TOKEN_PREFIX = "nw_"  # noqa: S105 (a marker, not a secret)
 MAX_TOKEN_NAME = 80
@@ -132,27 +134,36 @@ def revoke_api_token(member: Member, token_id: int) -> None:
         if token is None or token.member_id != member.id or token.revoked_at is not None:
             raise NotFound(_l("No such token."))
         token.revoked_at = utcnow()
+    # After the commit: sockets opened with the token close now, not at their next event.
+    realtime_sessions.token_revoked(token_id)
 
 
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def member_for_api_token(raw: str | None) -> Member | None:
-    """The active member a bearer token belongs to, or None (revoked, unknown, inactive)."""
+def api_token_for(raw: str | None) -> tuple[ApiToken, Member] | None:
+    """The live token a bearer string names and its member, or None (revoked, unknown, inactive).
+
+    Liveness is network/accounts/liveness.py's rule, the same for the API and sockets.
+    """
     if not raw or not raw.startswith(API_TOKEN_PREFIX) or len(raw) > 128:
         return None
     row = db.session.execute(
         select(ApiToken, Member)
         .join(Member, Member.id == ApiToken.member_id)
-        .where(ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None))
+        .where(ApiToken.token_hash == digest(raw))
     ).first()
-    if row is None:
+    if row is None or not liveness.token_is_live(row[0], row[1]):
         return None
     token, member = row
-    if member.status != MemberStatus.active:
-        return None
     _touch(token)
-    return member
+    return token, member
+
+
+def member_for_api_token(raw: str | None) -> Member | None:
+    """The active member a bearer token belongs to, or None (revoked, unknown, inactive)."""
+    found = api_token_for(raw)
+    return found[1] if found else None
 
 
 def _touch(token: ApiToken) -> None:

@@ -160,7 +160,16 @@ def edit_post(
         post.version += 1
         post.edited_at = utcnow()
         uses.record_post(session, post)
+    if fields["visibility"] == Visibility.members:
+        _access_changed(post_id)  # visitors listening to it must stop hearing it
     return load_post(post_id)
+
+
+def _access_changed(post_id: int) -> None:
+    # After the commit: sockets that may no longer see the post leave its room.
+    from network.realtime import broadcast
+
+    broadcast.post_access_changed(post_id)
 
 
 def _check_visible(viewer: Any, post: Post | None) -> None:
@@ -185,6 +194,7 @@ def delete_post(actor: Member, post_id: int) -> None:
         post.is_announcement, post.pinned_until = False, None
         post.version += 1
     log.info("post deleted post=%s by=%s", post_id, actor.id)
+    _access_changed(post_id)
 
 
 def set_post_hidden(moderator: Member, post_id: int, hidden: bool) -> Post:
@@ -206,7 +216,5 @@ def set_post_hidden(moderator: Member, post_id: int, hidden: bool) -> Post:
         post.version += 1
     log.info("post %s post=%s by=%s", "hidden" if hidden else "restored", post_id, moderator.id)
     if hidden:
-        from network.realtime import broadcast
-
-        broadcast.post_hidden(post_id)
+        _access_changed(post_id)
     return load_post(post_id)

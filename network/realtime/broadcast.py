@@ -60,12 +60,14 @@ def presence(post_id: int) -> None:
     )
 
 
-def post_hidden(post_id: int) -> None:
-    """Tell open pages that a moderator hid the post (they stop showing it)."""
-    try:
-        socketio.emit("post_hidden", {"post_id": post_id}, to=post_room(post_id))
-    except Exception:  # pages learn it on their next load anyway
-        log.exception("broadcast failed post=%s", post_id)
+def post_access_changed(post_id: int) -> None:
+    """After a post was hidden, deleted or made members-only: whoever may not see it leaves.
+
+    Those sockets get `post_hidden` and hear nothing more of the post (realtime/access.py).
+    """
+    from network.realtime import access
+
+    access.post_access_changed(post_id)
 
 
 def case_study_withdrawn(case_study_id: int) -> None:
@@ -81,3 +83,14 @@ def case_study_withdrawn(case_study_id: int) -> None:
         )
     except Exception:  # the database already hides it; the page's next load shows that
         log.exception("broadcast failed case_study=%s", case_study_id)
+    from network.realtime import access
+
+    # Staff may still see a withdrawn story; everyone else stops hearing of it.
+    access.case_study_access_changed(case_study_id, tell=False)
+
+
+def case_study_audience_changed(case_study_id: int) -> None:
+    """After a publication: watchers outside the new audience are told it is gone, and leave."""
+    from network.realtime import access
+
+    access.case_study_access_changed(case_study_id, tell=True)

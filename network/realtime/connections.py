@@ -9,16 +9,21 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from network.accounts.liveness import Credential
+
 
 @dataclass
 class Connection:
     sid: str
-    member_id: int | None  # None: an anonymous listener
-    session_version: int | None
-    session_key: str | None  # the browser session it came from (cookie sign-in), if any
-    rooms: set[str] = field(default_factory=set)
+    credential: Credential | None  # None: an anonymous listener
+    rooms: set[str] = field(default_factory=set)  # where it counts as present (presence)
+    listening: set[str] = field(default_factory=set)  # every room it hears: the access checks
     handle: str | None = None
     is_staff: bool = False
+
+    @property
+    def member_id(self) -> int | None:
+        return self.credential.member_id if self.credential else None
 
 
 _lock = threading.Lock()
@@ -47,7 +52,42 @@ def of_member(member_id: int) -> list[Connection]:
 
 def of_session(session_key: str) -> list[Connection]:
     with _lock:
-        return [c for c in _connections.values() if c.session_key == session_key]
+        return [
+            c
+            for c in _connections.values()
+            if c.credential and c.credential.session_key == session_key
+        ]
+
+
+def of_token(token_id: int) -> list[Connection]:
+    with _lock:
+        return [
+            c for c in _connections.values() if c.credential and c.credential.token_id == token_id
+        ]
+
+
+def listening_to(room: str) -> list[Connection]:
+    """Every connection that hears the room, listen-only ones included."""
+    with _lock:
+        return [c for c in _connections.values() if room in c.listening]
+
+
+def listen(sid: str, room: str) -> bool:
+    """Note that the socket hears the room; False when it is no longer connected."""
+    with _lock:
+        connection = _connections.get(sid)
+        if connection is None:
+            return False
+        connection.listening.add(room)
+        return True
+
+
+def stop_listening(sid: str, room: str) -> None:
+    with _lock:
+        connection = _connections.get(sid)
+        if connection is not None:
+            connection.listening.discard(room)
+            connection.rooms.discard(room)
 
 
 def in_room(room: str) -> list[Connection]:
@@ -56,17 +96,11 @@ def in_room(room: str) -> list[Connection]:
 
 
 def join(sid: str, room: str) -> None:
+    """Count the socket as present in a room it hears (not once it was evicted from it)."""
     with _lock:
         connection = _connections.get(sid)
-        if connection is not None:
+        if connection is not None and room in connection.listening:
             connection.rooms.add(room)
-
-
-def leave(sid: str, room: str) -> None:
-    with _lock:
-        connection = _connections.get(sid)
-        if connection is not None:
-            connection.rooms.discard(room)
 
 
 def clear() -> None:

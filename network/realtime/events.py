@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect, emit, join_room, leave_room
-from sqlalchemy import select
 
 from network import serializers
-from network.accounts.tokens import member_for_api_token
+from network.accounts import liveness
+from network.accounts.tokens import api_token_for
 from network.case_studies import access as case_studies
 from network.exceptions import ServiceError
 from network.extensions import db
-from network.models import Member, MemberSession, MemberStatus
+from network.models import Member
 from network.posts import comments, service
 from network.realtime import broadcast, connections, throttle
 from network.realtime.rooms import case_study_room, member_room, post_room
-
-ALLOWED_STATUSES = (MemberStatus.active, MemberStatus.pending)
 
 
 def _error(code: str, message: Any) -> dict[str, Any]:
@@ -41,33 +40,43 @@ class _Refused(Exception):
 def _asking_member() -> Member | None:
     """The member behind this socket right now, or None for an anonymous listener.
 
-    A socket opened by a member whose session has since ended (sign-out,
-    password change, suspension, role change) is disconnected here.
+    The credential it was opened with must still be live (accounts/liveness.py,
+    the same rule as pages and the API); a socket whose credential has ended
+    (sign-out, revoked token, expiry, password or role change, suspension) is
+    disconnected here.
     """
     connection = connections.get(request.sid)
     if connection is None:
         raise _Refused
-    if connection.member_id is None:
+    if connection.credential is None:
         return None
-    member = db.session.get(Member, connection.member_id)
-    alive = (
-        member is not None
-        and member.status in ALLOWED_STATUSES
-        and member.session_version == connection.session_version
-    )
-    if alive and connection.session_key is not None:
-        alive = (
-            db.session.scalar(
-                select(MemberSession.id).where(
-                    MemberSession.key == connection.session_key, MemberSession.ended_at.is_(None)
-                )
-            )
-            is not None
-        )
-    if not alive:
+    member = liveness.live_member(connection.credential)
+    if member is None:
         disconnect()
         raise _Refused
     return member
+
+
+def _join(room: str) -> bool:
+    """Join a room; False, quietly, when the tab left while its event was being answered."""
+    try:
+        join_room(room)
+    except (KeyError, ValueError):  # python-socketio: "sid is not connected to ..."
+        return False
+    return connections.listen(request.sid, room)
+
+
+def _leave(room: str) -> None:
+    with contextlib.suppress(KeyError, ValueError):  # already gone with its socket
+        leave_room(room)
+    connections.stop_listening(request.sid, room)
+
+
+def _fresh_snapshot() -> None:
+    # After joining, read in a new transaction: a change committed before this
+    # point is seen here; one committed after it finds the socket in the room
+    # and evicts it (realtime/access.py).  Nothing was written: nothing is lost.
+    db.session.rollback()
 
 
 def _guarded(handler):
@@ -90,22 +99,21 @@ class ConversationNamespace(Namespace):
 
     def on_connect(self, auth: Any = None) -> bool:
         token = auth.get("token") if isinstance(auth, dict) else None
-        session_key = None
         if token is not None:
-            member = member_for_api_token(token if isinstance(token, str) else None)
-            if member is None:
+            found = api_token_for(token if isinstance(token, str) else None)
+            if found is None:
                 return False  # a wrong token is refused, not quietly anonymous
-        elif current_user.is_authenticated and current_user.status in ALLOWED_STATUSES:
+            api_token, member = found
+            credential = liveness.Credential.of_token(member, api_token.id)
+        elif current_user.is_authenticated and g.get("member_session_key"):
             member = current_user
-            session_key = g.get("member_session_key")
+            credential = liveness.Credential.of_session(member, g.member_session_key)
         else:
-            member = None
+            member, credential = None, None
         connections.add(
             connections.Connection(
                 sid=request.sid,
-                member_id=member.id if member else None,
-                session_version=member.session_version if member else None,
-                session_key=session_key,
+                credential=credential,
                 handle=member.handle if member else None,
                 is_staff=bool(member and member.is_staff),
             )
@@ -124,20 +132,26 @@ class ConversationNamespace(Namespace):
         post_id, after = _int(data, "post_id"), _int(data, "after")
         if post_id is None or after is None:
             return _error("invalid", _l("Send post_id and after as whole numbers."))
+        room = post_room(post_id)
+        # Join first, then read: a change committed meanwhile is either in the
+        # replay or arrives live, and the client drops what it already has; a
+        # change of who may see the post is either seen by this check or
+        # evicts the socket after it (realtime/access.py).
+        if not _join(room):
+            return _error("unauthorized", _l("Please sign in again."))
+        _fresh_snapshot()
         try:
             post = service.post_for_viewer(member, post_id)
         except ServiceError as error:
+            _leave(room)  # also when it heard the post before: it may not now
             return _error("not_found", error.message)
-        # Join first, then read: a change committed meanwhile is either in the
-        # replay or arrives live, and the client drops what it already has.
-        join_room(post_room(post.id))
         # A list of posts listens without being "here": presence counts the post's readers.
         listen_only = data.get("listen_only") is True
-        newly_here = not listen_only and post_room(post.id) not in getattr(
+        newly_here = not listen_only and room not in getattr(
             connections.get(request.sid), "rooms", ()
         )
         if not listen_only:
-            connections.join(request.sid, post_room(post.id))
+            connections.join(request.sid, room)
         last = after
         while True:
             missed = comments.events_after(post, after_n=last)
@@ -157,11 +171,15 @@ class ConversationNamespace(Namespace):
         case_study_id = _int(data, "case_study_id")
         if case_study_id is None:
             return _error("invalid", _l("Send case_study_id as a whole number."))
+        room = case_study_room(case_study_id)
+        if not _join(room):  # join first, then check: as for posts (realtime/access.py)
+            return _error("unauthorized", _l("Please sign in again."))
+        _fresh_snapshot()
         try:
             case_studies.view(member, case_study_id)
         except ServiceError as error:
+            _leave(room)
             return _error("not_found", error.message)
-        join_room(case_study_room(case_study_id))
         return {"ok": True}
 
     @_guarded
@@ -169,8 +187,7 @@ class ConversationNamespace(Namespace):
         post_id = _int(data, "post_id")
         if post_id is None:
             return _error("invalid", _l("Send post_id as a whole number."))
-        leave_room(post_room(post_id))
-        connections.leave(request.sid, post_room(post_id))
+        _leave(post_room(post_id))
         broadcast.presence(post_id)
         return {"ok": True}
 

@@ -1,4 +1,10 @@
-"""Closing sockets when the sessions behind them end (SEC-07): sign-out, password change, ..."""
+"""Closing sockets when the credentials behind them end (SEC-07): sign-out, revoked tokens, ...
+
+Each function names what ended (a browser session, a member's session
+version, a token) and closes the sockets opened with it.  They find those
+sockets in this process's registry (connections.py); the scale-out registry
+(sids kept across processes) replaces that look-up behind the same calls.
+"""
 
 from __future__ import annotations
 
@@ -27,3 +33,8 @@ def session_ended(session_key: str | None) -> None:
 def member_signed_out(member_id: int) -> None:
     """Close every socket of the member (their session version changed)."""
     _close(connections.of_member(member_id))
+
+
+def token_revoked(token_id: int) -> None:
+    """Close every socket opened with the API token (it was revoked)."""
+    _close(connections.of_token(token_id))
