@@ -434,6 +434,7 @@ def publish(actor: Member, case_study_id: Any) -> CaseStudy:
             audience=consent.audience.value,
         )
     log.info("case study published id=%s revision=%s", case_study.id, current.number)
+    announce_audience(case_study.id)
     return case_study
 
 
@@ -506,6 +507,13 @@ def announce_gone(case_study_id: int) -> None:
     from network.realtime import broadcast
 
     broadcast.case_study_withdrawn(case_study_id)
+
+
+def announce_audience(case_study_id: int) -> None:
+    # A new consent may narrow the audience: watchers outside it stop hearing of the story.
+    from network.realtime import broadcast
+
+    broadcast.case_study_audience_changed(case_study_id)
 
 
 def notify(recipients: Any, kind: NotificationKind, case_study: CaseStudy, actor: Any) -> None:
