@@ -41,6 +41,7 @@ from network.models import (
     utcnow,
 )
 from network.permissions import Permission, can
+from network.uploads import uses
 
 log = get_logger("case_studies")
 security_log = get_logger("security")
@@ -160,6 +161,7 @@ def create(
                 )
                 session.add(revision)
                 session.flush()
+                uses.record_case_study(session, revision)
                 case_study.current_revision_id = revision.id
                 idempotency.remember(session, actor.id, key, "case_study", payload, case_study.id)
             break
@@ -202,6 +204,7 @@ def revise(
         )
         session.add(revision)
         session.flush()
+        uses.record_case_study(session, revision)
         case_study.current_revision_id = revision.id
         if case_study.status in (
             CaseStudyStatus.awaiting_consent,

@@ -38,7 +38,7 @@ from network.models.post import (
     Visibility,
 )
 from network.models.profile import CardField, Profile, ProfileVisibility
-from network.models.upload import PostUpload, Upload, UploadPurpose
+from network.models.upload import CaseStudyUpload, PostUpload, Upload, UploadPurpose
 
 __all__ = [
     "ApiToken",
@@ -50,6 +50,7 @@ __all__ = [
     "CaseStudyConsent",
     "CaseStudyRevision",
     "CaseStudyStatus",
+    "CaseStudyUpload",
     "Comment",
     "CommunitySetting",
     "CompanyScope",

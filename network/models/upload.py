@@ -61,3 +61,20 @@ class PostUpload(Base):
     post_id: Mapped[int] = mapped_column(
         ForeignKey("post.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class CaseStudyUpload(Base):
+    """A picture a case-study revision shows in its prose: served with that story's visibility.
+
+    Written by the case-study write path (create, revise), for staff members' own uploads
+    only, so quoting a customer's members-only picture never makes it public.
+    """
+
+    __tablename__ = "case_study_upload"
+
+    upload_id: Mapped[int] = mapped_column(
+        ForeignKey("upload.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("case_study_revision.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -11,6 +11,8 @@ GET /uploads/<name> answers with the most open of the uses this viewer may see:
 - a case study's logo: whoever sees the case study's workings (staff, its customer), and
   everyone in the published story's audience when the consent shows the logo
   (network/case_studies/access.py), so a withdrawn or expired story's logo is 404 to them;
+- a picture in a case study's prose (a staff member's upload, recorded in case_study_upload
+  by the case-study service): the same, when the published revision shows it;
 - a picture in a profile's text: whoever may see that profile;
 - and its owner, always (the editor shows a picture before the post is saved).
 
@@ -31,11 +33,13 @@ from network.exceptions import NotFound
 from network.extensions import db
 from network.models import (
     CaseStudyRevision,
+    CaseStudyUpload,
     ContentState,
     Member,
     Post,
     PostUpload,
     Profile,
+    Role,
     Upload,
     UploadPurpose,
     Visibility,
@@ -84,6 +88,28 @@ def record_post(session: Session, post: Post) -> None:
     session.add_all(PostUpload(upload_id=upload_id, post_id=post.id) for upload_id in upload_ids)
 
 
+def record_case_study(session: Session, revision: CaseStudyRevision) -> None:
+    """Record which staff members' uploads a case-study revision shows in its prose, in the
+    caller's write transaction (the case-study service calls it on create and revise).
+
+    A customer's upload quoted there is not recorded: staff cannot make a members-only
+    picture public by quoting it. Raises nothing of its own.
+    """
+    html = revision.challenge_html + revision.solution_html + revision.results_html
+    names = names_shown(html)
+    session.execute(delete(CaseStudyUpload).where(CaseStudyUpload.revision_id == revision.id))
+    if not names:
+        return
+    upload_ids = session.scalars(
+        select(Upload.id)
+        .join(Member, Member.id == Upload.owner_id)
+        .where(Upload.name.in_(sorted(names)), Member.role.in_([Role.employee, Role.admin]))
+    ).all()
+    session.add_all(
+        CaseStudyUpload(upload_id=upload_id, revision_id=revision.id) for upload_id in upload_ids
+    )
+
+
 def _community_shows(name: str) -> bool:
     from network.community import service as community
 
@@ -118,21 +144,38 @@ def _through_posts(viewer: Any, upload: Upload) -> Audience | None:
 def _through_case_studies(viewer: Any, upload: Upload) -> Audience | None:
     from network.case_studies import access
 
-    case_study_ids = db.session.scalars(
-        select(CaseStudyRevision.case_study_id)
-        .where(CaseStudyRevision.logo == upload.name)
-        .distinct()
-        .order_by(CaseStudyRevision.case_study_id)
-        .limit(MAX_CASE_STUDIES)
-    ).all()
+    as_logo = set(
+        db.session.scalars(
+            select(CaseStudyRevision.case_study_id)
+            .where(CaseStudyRevision.logo == upload.name)
+            .distinct()
+            .order_by(CaseStudyRevision.case_study_id)
+            .limit(MAX_CASE_STUDIES)
+        )
+    )
+    # In the prose: which revisions show it, so the published one decides for readers.
+    in_prose: dict[int, set[int]] = {}
+    for case_study_id, revision_id in db.session.execute(
+        select(CaseStudyRevision.case_study_id, CaseStudyRevision.id)
+        .join(CaseStudyUpload, CaseStudyUpload.revision_id == CaseStudyRevision.id)
+        .where(CaseStudyUpload.upload_id == upload.id)
+        .order_by(CaseStudyRevision.id)
+        .limit(MAX_USES)
+    ):
+        in_prose.setdefault(case_study_id, set()).add(revision_id)
     best = None
-    for case_study_id in case_study_ids:
+    for case_study_id in sorted(as_logo | set(in_prose))[:MAX_CASE_STUDIES]:
         try:
             viewed = access.view(viewer, case_study_id)
         except NotFound:
             continue
         story = viewed.published
-        if story is not None and story.logo_url == upload_url(upload.name):
+        published_revision = viewed.case_study.published_revision_id
+        shown = story is not None and (
+            (case_study_id in as_logo and story.logo_url == upload_url(upload.name))
+            or published_revision in in_prose.get(case_study_id, set())
+        )
+        if shown:
             if story.public:
                 return Audience.public
             best = Audience.private

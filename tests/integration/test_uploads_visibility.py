@@ -230,6 +230,43 @@ def test_a_withdrawn_storys_logo_is_404_to_all_but_staff_and_its_customer(
     assert loads(as_member(employee), url) == 200
 
 
+def test_a_picture_in_a_case_studys_prose_follows_the_published_story(
+    app, client, employee, customer, intruder, as_member
+):
+    url = picture_of(app, employee)
+    case_studies.opt_in(app, customer)
+    case_study_id = case_studies.make_case_study(
+        app, employee, customer, solution=showing(url, "The new counter")
+    )
+    assert loads(client, url) == 404  # a draft: staff only
+    assert loads(as_member(employee), url) == 200
+    case_studies.ask(app, employee, case_study_id)
+    assert loads(as_member(customer), url) == 200  # the customer reviews it, pictures too
+    case_studies.grant(app, customer, case_study_id)  # the public web
+    case_studies.publish(app, employee, case_study_id)
+    served = client.get(url)
+    assert served.status_code == 200 and served.headers["Cache-Control"].startswith("public")
+    case_studies.withdraw(app, customer, case_study_id)
+    assert loads(client, url) == 404
+    assert loads(as_member(intruder), url) == 404
+    assert loads(as_member(employee), url) == 200
+
+
+def test_staff_cannot_publish_a_customers_picture_by_quoting_it_in_a_case_study(
+    app, client, employee, customer
+):
+    from network.models import Visibility
+
+    url = picture_of(app, customer)
+    make_post(app, customer, showing(url), visibility=Visibility.members)
+    case_studies.opt_in(app, customer)
+    case_study_id = case_studies.make_case_study(app, employee, customer, solution=showing(url))
+    case_studies.ask(app, employee, case_study_id)
+    case_studies.grant(app, customer, case_study_id)
+    case_studies.publish(app, employee, case_study_id)
+    assert loads(client, url) == 404  # still the members-only post's picture
+
+
 # What stays public -------------------------------------------------------------------------
 
 
