@@ -102,16 +102,20 @@ def _run(command: list[str]) -> None:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
 
 
+def _sqlite_copy(source_path: Path, target_path: Path) -> None:
+    """SQLite's online backup API: a consistent copy page by page, while others write."""
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _dump_database(kind: str, into: Path) -> None:
     if kind == "sqlite":
-        # The online backup API copies a consistent snapshot while others write.
-        source = sqlite3.connect(_sqlite_file())
-        target = sqlite3.connect(into)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(_sqlite_file(), into)
     else:
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={into}", _libpq_url()])
 
@@ -181,13 +185,7 @@ def _restore_database(kind: str, dump: Path) -> None:
     db.session.remove()
     db.engine.dispose()
     if kind == "sqlite":
-        source = sqlite3.connect(dump)
-        target = sqlite3.connect(_sqlite_file())
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(dump, _sqlite_file())
     else:
         _run(
             [

@@ -18,7 +18,7 @@ MAX_QUOTE = 2_000
 MAX_FIGURES = 12
 MAX_FIGURE_PART = 60
 PROSE = ("challenge", "solution", "results")
-_LABELS = {
+FIELD_LABELS = {
     "title": _l("Title"),
     "challenge": _l("Challenge"),
     "solution": _l("Solution"),
@@ -48,7 +48,7 @@ def _text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
         raise Invalid(_l("Write text here."), field=name)
     # The title and the figures are single lines (the title heads feeds and cards).
     rule = {"title": text_rules.title, "figures": text_rules.line}.get(name, text_rules.body)
-    value = rule(value, name, _LABELS.get(name, name)).strip()
+    value = rule(value, name, FIELD_LABELS.get(name, name)).strip()
     if required and not value:
         raise Invalid(_l("Write something first."), field=name)
     if len(value) > limit:

@@ -12,18 +12,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from network import text_rules
-from network.case_studies import identity
+from network.case_studies import content, identity
 from network.exceptions import Invalid
 from network.models import Audience, CompanyScope, NameScope, utcnow
 
 MAX_INDUSTRY = 120
 FIELD_NAMES = {
-    "title": _l("Title"),
-    "challenge": _l("Challenge"),
-    "solution": _l("Solution"),
-    "results": _l("Results"),
-    "quote": _l("Quote"),
-    "figures": _l("Figures"),
+    **content.FIELD_LABELS,
     "industry": _l("Industry description"),
     "logo": _l("Logo"),
 }

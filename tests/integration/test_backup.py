@@ -38,6 +38,11 @@ def a_community(env: dict[str, str]) -> bytes:
     """The demo community, and one uploaded picture; returns the picture's bytes."""
     seeded = flask_command(env, "seed-demo")
     assert seeded.returncode == 0, seeded.stderr
+    return a_picture(env)
+
+
+def a_picture(env: dict[str, str]) -> bytes:
+    """A file in the uploads folder, as the upload pipeline leaves one; its bytes."""
     uploads = Path(env["NETWORK_INSTANCE_PATH"]) / "uploads"
     uploads.mkdir(exist_ok=True)
     picture = os.urandom(2048)
@@ -54,11 +59,7 @@ def a_member_and_a_picture(tmp_path: Path, env: dict[str, str]) -> bytes:
         "--password-file", str(password),
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
-    uploads = Path(env["NETWORK_INSTANCE_PATH"]) / "uploads"
-    uploads.mkdir(exist_ok=True)
-    picture = os.urandom(2048)
-    (uploads / "Zk3mQ9xYp2AbCdEfGhIjKlMn.webp").write_bytes(picture)
-    return picture
+    return a_picture(env)
 
 
 def counts(url: str) -> dict[str, int]:
