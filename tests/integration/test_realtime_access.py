@@ -357,3 +357,48 @@ def test_a_tab_that_leaves_during_subscribe_logs_no_traceback(
     with app.app_context():
         assert connections.listening_to(post_room(post.id)) == []
     assert watcher.is_connected()
+
+
+# What it costs -----------------------------------------------------------------------------
+
+
+def test_a_comment_costs_the_same_queries_for_one_listener_or_thirty(
+    app, customer, employee, member_factory, as_member, count_queries
+):
+    """No access check per recipient per event: rooms are kept right at join and on change."""
+    post = make_post(app, customer, visibility="members")
+    subscribed(app, post, as_member(employee))
+    with count_queries() as alone:
+        make_comment(app, employee, post, "to one")
+    for number in range(29):
+        reader = member_factory(handle=f"reader{number}", email=f"reader{number}@example.com")
+        subscribed(app, post, auth={"token": _token(app, reader)})
+    with count_queries() as crowded:
+        make_comment(app, employee, post, "to thirty")
+    assert crowded.count == alone.count
+
+
+def test_an_eviction_costs_a_fixed_number_of_queries_whatever_the_crowd(
+    app, customer, member_factory, as_member, count_queries
+):
+    from network.realtime import access
+
+    small, big = make_post(app, customer), make_post(app, customer)
+    subscribed(app, small, auth={"token": _token(app, customer)})
+    for number in range(30):
+        reader = member_factory(handle=f"reader{number}", email=f"reader{number}@example.com")
+        token = _token(app, reader)
+        subscribed(app, big, auth={"token": token})
+        subscribed(app, big)  # and as many visitors
+    with app.test_request_context(), count_queries() as few:
+        access.post_access_changed(small.id)
+    with app.test_request_context(), count_queries() as many:
+        access.post_access_changed(big.id)
+    assert many.count == few.count
+
+
+def _token(app, member):
+    from network.accounts.tokens import create_api_token
+
+    with app.app_context():
+        return create_api_token(fresh(member), "reader")[1]
