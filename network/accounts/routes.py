@@ -178,7 +178,9 @@ def _slowed_down(form: SignInForm, account: str, retry_after: int) -> Response:
     # over Retry-After; this answer is about the account's wait, so it keeps ours
     # (its context is marked private: test_sign_in_lockout.py checks the header).
     limiter.context.view_rate_limit = None
-    return Response(html, status=429, headers={"Retry-After": str(retry_after)})
+    return Response(
+        html, status=429, mimetype="text/html", headers={"Retry-After": str(retry_after)}
+    )
 
 
 def _tell_member_of_failures(member_id: int) -> None:

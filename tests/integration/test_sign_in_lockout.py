@@ -135,6 +135,7 @@ def test_guessing_at_the_admins_handle_slows_guesses_down_instead_of_locking_her
     response = attempt(stranger_browser, admin.handle, PASSWORD, ip="10.1.2.3")
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 2
+    assert response.mimetype == "text/html"
     assert "Please wait 2 seconds" in response.get_data(as_text=True)
     assert not is_signed_in(stranger_browser)
 
@@ -184,6 +185,20 @@ def test_each_wrong_guess_doubles_the_wait_up_to_its_cap(app: Flask, admin):
         )
 
     assert waits == [2, 4, 8, 16, 16, 16]
+
+
+def test_a_russian_speaker_is_told_the_wait_in_russian(app: Flask, admin):
+    guess_until_slowed(app, admin.handle, guesses=FREE_FAILURES)
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru"
+
+    response = attempt(browser, admin.handle, PASSWORD)
+
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    seconds = int(response.headers["Retry-After"])
+    assert f"Подождите {seconds} {'секунду' if seconds == 1 else 'секунды'} и войдите снова" in page
+    assert "Ваш браузер решает небольшую задачу" in page
 
 
 def test_a_name_that_is_no_account_is_slowed_down_alike(app: Flask, admin):
