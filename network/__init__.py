@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     setup.configure_config(app, os.environ, test_config)
     setup.configure_logging(app)
+    setup.configure_metrics(app)
     setup.configure_proxies(app)
     setup.configure_extensions(app)
     setup.configure_security(app)

@@ -31,6 +31,13 @@ def configure_logging(app: Flask) -> None:
     logs.init_app(app)
 
 
+def configure_metrics(app: Flask) -> None:
+    """First of the request hooks, so that kept pages and early refusals are timed too."""
+    from network import metrics
+
+    metrics.init_app(app)
+
+
 def configure_proxies(app: Flask) -> None:
     hops = app.config["TRUSTED_PROXIES"]
     if hops > 0:

@@ -9,6 +9,7 @@ every source can change their inputs.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,23 @@ def _choice(*allowed: str) -> Callable[[str], str]:
 
     parse.__name__ = "one of: " + ", ".join(allowed)
     return parse
+
+
+def _networks(raw: str) -> tuple[str, ...]:
+    """Addresses or networks, comma-separated ("127.0.0.1, 10.0.0.0/8"); empty is none."""
+    found = []
+    for part in (piece.strip() for piece in raw.split(",")):
+        if not part:
+            continue
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise ConfigError(f"expected addresses or networks, got {part!r}") from None
+        found.append(part)
+    return tuple(found)
+
+
+_networks.__name__ = "addresses or networks, comma-separated"
 
 
 @dataclass(frozen=True)
@@ -232,6 +250,22 @@ SETTINGS: tuple[Setting, ...] = (
         _choice("threading", "gevent"),
         "threading",
         "Socket.IO server mode: threading (gthread workers) or gevent.",
+    ),
+    Setting(
+        "METRICS_FROM",
+        "NETWORK_METRICS_FROM",
+        _networks,
+        ("127.0.0.1", "::1"),
+        "Who may read Prometheus metrics at /metrics (client addresses or networks, "
+        "comma-separated; behind a proxy set NETWORK_TRUSTED_PROXIES). Empty: /metrics is 404.",
+    ),
+    Setting(
+        "LOG_FORMAT",
+        "NETWORK_LOG_FORMAT",
+        _choice("text", "json"),
+        "text",
+        "text: one line per event; json: one JSON object per line (time, level, logger, "
+        "request_id, message), for log collectors.",
     ),
     Setting(
         "EXPECTED_SOCKETS",

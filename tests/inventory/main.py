@@ -6,6 +6,8 @@ from tests.inventory.people import members_only, same
 ROWS: dict[str, tuple[str, dict[str, int]]] = {
     "GET /": ("/", members_only(200, 302)),  # members land on their feed
     "GET /healthz": ("/healthz", same(200)),
+    # The test client calls from 127.0.0.1, which NETWORK_METRICS_FROM allows by default.
+    "GET /metrics": ("/metrics", same(200)),
     # The test databases are made by create_all, without Alembic's table: "missing", 503.
     "GET /readyz": ("/readyz", same(503)),
     "POST /language": ("/language", same(400)),  # no language chosen
