@@ -95,6 +95,13 @@
     ["comment", "comment_updated", "comment_deleted"].forEach(function (name) {
       socket.on(name, function (body) { receive(name, body); });
     });
+    // The post left this reader's view (members-only, hidden, deleted): so does its card.
+    socket.on("post_hidden", function (body) {
+      var state = body && byPost[body.post_id];
+      if (!state) { return; }
+      state.card.remove();
+      delete byPost[body.post_id];
+    });
     socket.on("connect", subscribeAll);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible" && socket.connected) { subscribeAll(); }

@@ -149,3 +149,27 @@ def test_the_feed_shows_new_comments_live(gunicorn_server, new_page, tmp_path):
         "Ethiopian, light roast.", timeout=3000
     )
     expect(card.locator(".comment-count")).to_have_text("1 comment")
+
+
+def test_a_post_that_leaves_the_readers_view_leaves_the_feed_live(
+    gunicorn_server, new_page, tmp_path
+):
+    """Issue 16, item 1: a deleted post's card goes from open feeds, and hears no more."""
+    server = gunicorn_server()
+    create_member(server, tmp_path, "anna", "Anna Author")
+    anna = signed_in(new_page, server, "anna")
+    anna.goto(server.url + "/posts/new")
+    anna.get_by_label("Text").fill("A post that will go")
+    anna.get_by_role("button", name="Publish").click()
+    post_url = anna.url
+    reader = signed_in(new_page, server, "anna")  # her feed in another tab
+    reader.goto(server.url + "/feed")
+    for _ in range(50):
+        if reader.evaluate("() => !!(window.networkFeed && window.networkFeed.socket.connected)"):
+            break
+        reader.wait_for_timeout(100)
+    cards = reader.locator(".post-card", has_text="A post that will go")
+    expect(cards).to_have_count(1)
+    anna.goto(post_url + "/delete")
+    anna.get_by_role("button", name="Delete").click()
+    expect(cards).to_have_count(0, timeout=5000)
