@@ -34,8 +34,10 @@ def configure_logging(app: Flask) -> None:
 def configure_metrics(app: Flask) -> None:
     """First of the request hooks, so that kept pages and early refusals are timed too."""
     from network import metrics
+    from network.realtime import connections
 
     metrics.init_app(app)
+    metrics.count_sockets_with(connections.count)
 
 
 def configure_proxies(app: Flask) -> None:

@@ -103,6 +103,12 @@ def join(sid: str, room: str) -> None:
             connection.rooms.add(room)
 
 
+def count() -> int:
+    """How many sockets are open on this process (the metrics gauge)."""
+    with _lock:
+        return len(_connections)
+
+
 def clear() -> None:
     """Forget every connection (a new app in the same process: tests, a reloaded server)."""
     with _lock:

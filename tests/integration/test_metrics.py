@@ -106,3 +106,20 @@ def test_json_logs_are_one_object_per_line_with_the_request_id(app, client):
     assert entry["level"] == "WARNING" and entry["logger"] == "network.tests"
     assert entry["message"] == 'two\nlines and a "quote"'
     assert entry["request_id"] == "abc123def456"
+
+
+def test_the_gauge_counts_open_sockets(app, client, customer, as_member):
+    from network.extensions import socketio
+
+    def gauge() -> float:
+        return samples(client)[("network_open_sockets", ())]
+
+    before = gauge()
+    browser = as_member(customer)
+    sockets = [socketio.test_client(app, flask_test_client=browser) for _ in range(3)]
+    assert all(socket.is_connected() for socket in sockets)
+    assert gauge() == before + 3
+    sockets[0].disconnect()
+    assert gauge() == before + 2
+    for socket in sockets[1:]:
+        socket.disconnect()
