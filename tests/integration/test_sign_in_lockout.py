@@ -11,10 +11,12 @@ network/config.py and network/accounts/throttle.py.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -23,6 +25,8 @@ from network.accounts import devices, proof
 from network.extensions import db
 from network.models import Notification, NotificationKind
 from tests.conftest import TEST_SECRET
+from tests.support.browser import PASSWORD as BROWSER_PASSWORD
+from tests.support.browser import create_member
 from tests.support.pages import csrf_token, parse
 from tests.support.people import PASSWORD, post_form
 
@@ -469,3 +473,78 @@ def test_with_the_counters_in_redis_the_attack_still_only_slows_strangers(app: F
     replay = app.test_client()
     assert attempt(replay, admin.handle, PASSWORD, **one_proof).status_code == 429
     assert attempt(her_laptop, admin.handle, PASSWORD, ip="10.1.1.1").status_code == 302
+
+
+# Real gunicorn processes -----------------------------------------------------------------------
+
+
+def form_post(server, session: requests.Session, login: str, password: str) -> requests.Response:
+    token = csrf_token(session.get(server.url + "/signin", timeout=10).text)
+    return session.post(
+        server.url + "/signin",
+        data={"login": login, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
+@pytest.mark.slow
+def test_guesses_sent_at_once_get_one_turn_between_them(gunicorn_server, tmp_path):
+    server = gunicorn_server()
+    create_member(server, tmp_path, "adam", "Adam Admin", role="admin")
+    for n in range(10):  # the production allowance
+        assert form_post(server, requests.Session(), "adam", f"guess {n}").status_code == 422
+    time.sleep(2.2)  # the first wait (2 s) is over: exactly one next turn is free
+
+    # Eight guesses ready to go, each with its own form token, sent in the same moment.
+    sessions = [requests.Session() for _ in range(8)]
+    tokens = [csrf_token(s.get(server.url + "/signin", timeout=10).text) for s in sessions]
+    start = threading.Barrier(len(sessions))
+    answers: list[int] = []
+
+    def guess(session: requests.Session, token: str, n: int) -> None:
+        start.wait()
+        answer = session.post(
+            server.url + "/signin",
+            data={"login": "adam", "password": f"again {n}", "csrf_token": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+        answers.append(answer.status_code)
+
+    threads = [
+        threading.Thread(target=guess, args=(s, t, n))
+        for n, (s, t) in enumerate(zip(sessions, tokens, strict=True))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == [422] + [429] * 7
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REDIS_URL, reason="NETWORK_TEST_REDIS_URL is not set")
+def test_two_processes_slow_the_same_account_and_know_the_same_devices(gunicorn_server, tmp_path):
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # this run's own database number
+    shared = {"NETWORK_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite'}"}
+    one = gunicorn_server(NETWORK_REDIS_URL=REDIS_URL, **shared)
+    other = gunicorn_server(NETWORK_REDIS_URL=REDIS_URL, **shared)
+    create_member(one, tmp_path, "adam", "Adam Admin", role="admin")
+    signed_in = requests.Session()
+    assert form_post(one, signed_in, "adam", BROWSER_PASSWORD).status_code == 302
+    # Later, signed out: only the device cookie is left in her browser.
+    her_laptop = requests.Session()
+    her_laptop.cookies.set(devices.COOKIE_NAME, signed_in.cookies.get(devices.COOKIE_NAME))
+
+    for n in range(10):  # guesses spread over both processes
+        server = one if n % 2 else other
+        assert form_post(server, requests.Session(), "adam", f"guess {n}").status_code == 422
+
+    stranger = form_post(other, requests.Session(), "adam", BROWSER_PASSWORD)
+    assert stranger.status_code == 429
+    assert int(stranger.headers["Retry-After"]) > 0
+    assert form_post(other, her_laptop, "adam", BROWSER_PASSWORD).status_code == 302
