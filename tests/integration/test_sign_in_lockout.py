@@ -22,7 +22,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from network.accounts import devices, proof
-from network.extensions import db
+from network.extensions import db, socketio
 from network.models import Notification, NotificationKind
 from tests.conftest import TEST_SECRET
 from tests.support.browser import PASSWORD as BROWSER_PASSWORD
@@ -416,6 +416,20 @@ def test_the_admin_hears_of_the_attack_once_without_the_guesses(app: Flask, admi
     assert "3 failed attempts to sign in to your account" in page
     assert 'href="/settings/sessions"' in page
     assert not any(guess in page for guess in guessed)
+
+
+def test_the_notice_reaches_her_open_tab_at_once(app: Flask, admin, intruder, as_member):
+    her_tab = socketio.test_client(app, flask_test_client=as_member(admin))
+    ivans_tab = socketio.test_client(app, flask_test_client=as_member(intruder))
+
+    guess_until_slowed(app, admin.handle, guesses=FREE_FAILURES)
+
+    pushed = [m["args"][0] for m in her_tab.get_received() if m["name"] == "notification"]
+    assert [(item["kind"], item["url"]) for item in pushed] == [
+        ("failed_sign_in", "/settings/sessions")
+    ]
+    assert pushed[0]["text"].startswith("3 failed attempts to sign in to your account")
+    assert [m for m in ivans_tab.get_received() if m["name"] == "notification"] == []
 
 
 def test_a_few_typos_tell_nobody_anything(app: Flask, customer):
