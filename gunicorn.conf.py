@@ -26,5 +26,11 @@ def when_ready(server):
         # wsgi.py, imported by the workers forked after this, prints the first-admin
         # link with it.
         os.environ.setdefault("NETWORK_SERVING_URL", url)
-    sizes = gunicorn_sizes(os.environ)
-    server.log.info("sized for %s", ", ".join(f"{k}={v}" for k, v in sorted(sizes.items())))
+    cfg = server.cfg  # what gunicorn runs with: this file's sizes, or its own flags
+    server.log.info(
+        "worker_class=%s workers=%d threads=%d worker_connections=%d",
+        cfg.worker_class_str,
+        cfg.workers,
+        cfg.threads,
+        cfg.worker_connections,
+    )

@@ -112,6 +112,23 @@ def served_over_tls() -> bool:
     return request.is_secure
 
 
+def retry_after(seconds: int) -> None:
+    """Say on this answer (a 429 or 503) when to come back, whatever a rate limit says."""
+    g.retry_after = seconds
+
+
+def _stamp_retry_after(response: Response) -> Response:
+    seconds = g.pop("retry_after", None)
+    if seconds is not None and response.status_code in (429, 503):
+        response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_assign_request_id)
     app.after_request(_add_headers)
+    # Flask runs after-request functions last-registered first, and Flask-Limiter's
+    # would stamp its own window's reset over a Retry-After that says something else
+    # (an account's growing wait, a full picture queue): this one goes first in the
+    # list, so it runs last.
+    app.after_request_funcs.setdefault(None, []).insert(0, _stamp_retry_after)

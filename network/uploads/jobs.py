@@ -7,9 +7,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
+from network import security
 from network.exceptions import Invalid
 
 BUSY = _l("Too many pictures are being processed right now. Try again in a few seconds.")
@@ -60,7 +61,7 @@ def image_job(field: str = "file") -> Iterator[None]:
     wait = float(app.config["UPLOAD_WAIT_SECONDS"])
     if not slots.acquire(timeout=wait):
         seconds = retry_after(wait)
-        g.upload_retry_after = seconds  # the after-request hook in routes.py sends it
+        security.retry_after(seconds)
         raise Busy(seconds, field=field)
     try:
         yield

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, send_from_directory
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, abort, send_from_directory
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -54,19 +53,3 @@ def _cache_control(row: Upload, audience: uses.Audience) -> str:
     if row.purpose == UploadPurpose.avatar:
         return f"public, max-age={ONE_YEAR}, immutable"
     return f"{audience.value}, max-age={CONTENT_MAX_AGE}"
-
-
-def _retry_after(response: Response) -> Response:
-    """A 503 from a full picture queue says when to come back, whichever page refused it."""
-    seconds = g.pop("upload_retry_after", None)
-    if seconds is not None and response.status_code == 503:
-        response.headers["Retry-After"] = str(seconds)
-    return response
-
-
-@blueprint.record_once
-def _answer_last(state: BlueprintSetupState) -> None:
-    # Flask runs app-wide after-request functions last-registered first.  Flask-Limiter's,
-    # registered earlier, would otherwise run after ours and replace Retry-After with its
-    # window's reset time on every limited route, which says nothing about this 503.
-    state.app.after_request_funcs.setdefault(None, []).insert(0, _retry_after)

@@ -75,6 +75,11 @@ def test_a_new_invitation_link_is_never_stored(admin, as_member):
     assert answer.status_code == 200
     assert "invite=" in answer.get_data(as_text=True)
     assert cache_control(answer) == UNSTORED
+    # The sign-up page the link opens carries the token too.
+    link = re.search(r"(/signup\?invite=[A-Za-z0-9_-]+)", answer.get_data(as_text=True))
+    opened = as_member(admin).application.test_client().get(link.group(1))
+    assert opened.status_code == 200
+    assert cache_control(opened) == UNSTORED
 
 
 # Members' pages --------------------------------------------------------------------------------
