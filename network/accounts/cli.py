@@ -86,14 +86,21 @@ def set_password(email: str, password_file: Path | None) -> None:
 @click.command("create-token")
 @click.argument("email")
 @click.option("--name", default="CLI", show_default=True, help="What the token is for.")
+@click.option(
+    "--days",
+    type=click.Choice([str(days) for days in tokens.LIFETIME_DAYS] + ["never"]),
+    default="never",
+    show_default=True,
+    help="How long the token works.",
+)
 @with_appcontext
-def create_token(email: str, name: str) -> None:
+def create_token(email: str, name: str, days: str) -> None:
     """Print a new personal API token for a member (shown once)."""
     member = members.find_by_email(email)
     if member is None:
         raise click.ClickException(f"no member with the address {email}")
     try:
-        _token, raw = tokens.create_api_token(member, name)
+        _token, raw = tokens.create_api_token(member, name, tokens.token_lifetime(days))
     except ServiceError as error:
         raise _fail(error) from None
     click.echo(raw)

@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length
 
 from network.accounts.passwords import MAX_LENGTH
@@ -55,6 +63,19 @@ class FirstAdminForm(SignUpForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=200)])
+    # Checked by the service (tokens.token_lifetime), which names the field on refusal.
+    lifetime = SelectField(
+        _l("Works for"),
+        choices=[
+            SelectChoice("7", _l("7 days")),
+            SelectChoice("30", _l("30 days")),
+            SelectChoice("90", _l("90 days")),
+            SelectChoice("365", _l("a year")),
+            SelectChoice("never", _l("until I revoke it")),
+        ],
+        default="90",
+        validate_choice=False,
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -52,7 +52,7 @@ def token_is_live(
     """
     return (
         token.member_id == member.id
-        and _open(token.revoked_at, None, now or utcnow())  # tokens have no end date yet
+        and _open(token.revoked_at, token.expires_at, now or utcnow())
         and (version is None or member.session_version == version)
         and member.status in TOKEN_STATUSES
     )

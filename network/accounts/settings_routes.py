@@ -12,6 +12,7 @@ from network.accounts import registration, sessions, tokens
 from network.accounts.forms import ChangeEmailForm, ChangePasswordForm, ConfirmForm, TokenForm
 from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Invalid, NotFound
+from network.models import utcnow
 from network.permissions import signed_in
 from network.security import shows_secret
 from network.web import client, show_form_error
@@ -142,6 +143,7 @@ def _tokens_page(form: TokenForm, new_token: str | None = None) -> str:
         "settings/tokens.html",
         form=form,
         tokens=tokens.member_tokens(current_user),
+        now=utcnow(),
         new_token=new_token,
         confirm_form=ConfirmForm(formdata=None),
     )
@@ -156,7 +158,8 @@ def create_token() -> str | tuple[str, int]:
     if not form.validate_on_submit():
         return _tokens_page(form), 422
     try:
-        _token, raw = tokens.create_api_token(current_user, form.name.data)
+        lifetime = tokens.token_lifetime(form.lifetime.data)
+        _token, raw = tokens.create_api_token(current_user, form.name.data, lifetime)
     except Invalid as error:
         show_form_error(form, error)
         return _tokens_page(form), 422

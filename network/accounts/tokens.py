@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from network import text_rules
 from network.accounts import liveness
@@ -24,6 +25,8 @@ from network.realtime import sessions as realtime_sessions
 API_TOKEN_PREFIX = "nw_"  # noqa: S105 (a marker, not a secret)
 MAX_TOKEN_NAME = 80
 MAX_TOKENS_PER_MEMBER = 50
+LIFETIME_DAYS = (7, 30, 90, 365)  # or None: until revoked
+DEFAULT_LIFETIME_DAYS = 90  # what the settings form offers first
 
 
 def digest(token: str) -> str:
@@ -92,11 +95,26 @@ def use_one_time(session, raw: str, purpose: TokenPurpose) -> OneTimeToken:
 # Personal API tokens --------------------------------------------------------------------------
 
 
-def create_api_token(member: Member, name: str) -> tuple[ApiToken, str]:
+def token_lifetime(days: Any) -> timedelta | None:
+    """A token's lifetime from one of LIFETIME_DAYS (None: until revoked); raises Invalid."""
+    if days in (None, "", "never"):
+        return None
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = -1
+    if days not in LIFETIME_DAYS:
+        raise Invalid(_l("Choose how long the token works."), field="lifetime")
+    return timedelta(days=days)
+
+
+def create_api_token(
+    member: Member, name: str, lifetime: timedelta | None = None
+) -> tuple[ApiToken, str]:
     """Create a named token for the member; the raw token is returned once, never stored.
 
-    Raises Invalid for an empty or over-long name, or when the member already
-    holds the maximum number of live tokens.
+    ``lifetime`` None keeps it until revoked. Raises Invalid for an empty or
+    over-long name, or when the member already holds the maximum number of live tokens.
     """
     name = text_rules.title(name, "name", _l("Token name"))
     if not name:
@@ -105,14 +123,24 @@ def create_api_token(member: Member, name: str) -> tuple[ApiToken, str]:
         raise Invalid(_l("Use at most %(max)d characters.", max=MAX_TOKEN_NAME), field="name")
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with write_transaction() as session:
+        now = utcnow()
         live = session.scalar(
             select(db.func.count(ApiToken.id)).where(
-                ApiToken.member_id == member.id, ApiToken.revoked_at.is_(None)
+                ApiToken.member_id == member.id,
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
             )
         )
         if live >= MAX_TOKENS_PER_MEMBER:
             raise Invalid(_l("You have too many tokens; revoke one first."), field="name")
-        token = ApiToken(member_id=member.id, name=name, token_hash=digest(raw), prefix=raw[:10])
+        token = ApiToken(
+            member_id=member.id,
+            name=name,
+            token_hash=digest(raw),
+            prefix=raw[:10],
+            created_at=now,
+            expires_at=now + lifetime if lifetime is not None else None,
+        )
         session.add(token)
     return token, raw
 
