@@ -59,8 +59,11 @@ check-migrations: $(BIN)/.installed ## Fail when the models and the migrations d
 	  NETWORK_INSTANCE_PATH=$$tmp NETWORK_DATABASE_URL=sqlite:///$$tmp/check.sqlite $(FLASK) db upgrade && \
 	  NETWORK_INSTANCE_PATH=$$tmp NETWORK_DATABASE_URL=sqlite:///$$tmp/check.sqlite $(FLASK) db check
 
+# Two workers for the two cores (pytest-xdist), a test file each at a time; each worker has
+# its own PostgreSQL database and Redis number (tests/support/workers.py).
+PYTEST_WORKERS ?= 2
 test: setup lint check-migrations ## Lint, check migrations and run the whole test suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 i18n-extract: $(BIN)/.installed ## Collect translatable strings into network/translations/messages.pot
 	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs='.* node_modules' -k _l -k lazy_gettext -k lazy_ngettext:1,2 \

@@ -62,15 +62,19 @@ def configure_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    queue = app.config["REDIS_URL"]
+    # Flask-SocketIO keeps the options of earlier init_app calls: without a queue, say so
+    # (client_manager=None), or an app made after one with Redis would inherit its manager.
+    manager = {"message_queue": queue} if queue else {"client_manager": None}
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         # None means same origin only; never "*" (SEC-25)
         cors_allowed_origins=app.config["PUBLIC_URL"],
-        message_queue=app.config["REDIS_URL"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_PAYLOAD"],
         logger=False,
         engineio_logger=False,
+        **manager,
     )
     from network.realtime.events import register
 

@@ -315,6 +315,8 @@ def defaults() -> dict[str, Any]:
         "ARGON2_PARALLELISM": 4,
         # SEC-03 rate limits; Mastodon allows 25 sign-ins per 5 minutes per address
         "RATELIMIT_SIGN_IN_IP": "25 per 5 minutes",
+        # Only the number counts: failures from unknown browsers before each next attempt
+        # waits longer (network/accounts/throttle.py); the period is not used.
         "RATELIMIT_SIGN_IN_ACCOUNT": "10 per 5 minutes",
         "RATELIMIT_SIGN_UP_IP": "10 per hour",
         "RATELIMIT_MAIL_IP": "10 per 15 minutes",

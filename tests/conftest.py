@@ -16,6 +16,10 @@ from network import create_app
 from network.extensions import db
 from network.models import Base
 from tests.support.queries import QueryCounter
+from tests.support.workers import give_each_worker_its_own
+
+# Before anything reads them: under pytest-xdist each worker has databases of its own.
+give_each_worker_its_own()
 
 pytest_plugins = ["tests.support.servers", "tests.support.browser", "tests.support.people"]
 

@@ -147,6 +147,15 @@ def test_redis_url_becomes_the_rate_limit_store(tmp_path, clean_env):
     assert make_app(tmp_path / "j").config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
+def test_an_app_without_redis_does_not_inherit_an_earlier_apps_queue(tmp_path, clean_env):
+    from network.extensions import socketio
+
+    make_app(tmp_path / "i", REDIS_URL="redis://127.0.0.1:6379/0")
+    plain = make_app(tmp_path / "j", SQLALCHEMY_DATABASE_URI="sqlite://")
+    client = socketio.test_client(plain)  # refuses to run over a message queue
+    client.disconnect()
+
+
 def test_create_app_has_no_side_effects(tmp_path, clean_env, capsys):
     instance = tmp_path / "never-made"
     app = make_app(instance)  # no secret at all: still builds, never refuses
