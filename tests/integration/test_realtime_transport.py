@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 import socketio
 
-from tests.support.servers import flask_command
+from tests.support.servers import api_token
 
 pytestmark = pytest.mark.slow
-
-
-def api_token(server, tmp_path: Path, handle: str) -> str:
-    secret = tmp_path / f"{handle}.pw"
-    secret.write_text("a long and quiet river\n")
-    made = flask_command(
-        server.env,
-        "create-user",
-        f"{handle}@example.com",
-        "--handle",
-        handle,
-        "--password-file",
-        str(secret),
-    )
-    assert made.returncode == 0, made.stderr
-    result = flask_command(server.env, "create-token", f"{handle}@example.com", "--name", "test")
-    return result.stdout.strip()
 
 
 class Listener:

@@ -71,6 +71,24 @@ def flask_command(env: dict[str, str], *args: str) -> subprocess.CompletedProces
     )
 
 
+def api_token(server: Server, tmp_path: Path, handle: str) -> str:
+    """A new member made by `flask create-user` on the server's database, and a token of theirs."""
+    secret = tmp_path / f"{handle}.pw"
+    secret.write_text("a long and quiet river\n")
+    made = flask_command(
+        server.env,
+        "create-user",
+        f"{handle}@example.com",
+        "--handle",
+        handle,
+        "--password-file",
+        str(secret),
+    )
+    assert made.returncode == 0, made.stderr
+    result = flask_command(server.env, "create-token", f"{handle}@example.com", "--name", "test")
+    return result.stdout.strip()
+
+
 def start_gunicorn(
     env: dict[str, str],
     log_path: Path,
