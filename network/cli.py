@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(run_jobs)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(check_mail)
     demo_cli.init_app(app)
 
 
@@ -181,3 +182,17 @@ def restore_command(file: Path, force: bool) -> None:
         "Now run `flask --app network db upgrade` (harmless when the schema is current), "
         "then start the server."
     )
+
+
+@click.command("check-mail")
+@with_appcontext
+@click.argument("to")
+def check_mail(to: str) -> None:
+    """Send a test message to TO through the configured SMTP server, and say how it went."""
+    from network import mail
+
+    try:
+        mail.check(to)
+    except mail.MailError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Sent a test message to {to}. If it does not arrive, look in its spam folder.")

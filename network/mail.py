@@ -32,6 +32,42 @@ def send(to: str, subject: str, body: str) -> None:
     if not config["SMTP_HOST"]:
         log.warning("mail is not configured (NETWORK_SMTP_HOST); to %s: %s | %s", to, subject, body)
         return
+    try:
+        _deliver(_message(to, subject, body))
+    except (OSError, smtplib.SMTPException) as error:
+        log.error("mail to %s failed: %s", to, error)
+
+
+class MailError(Exception):
+    """Why a test message could not be sent, in words for the operator."""
+
+
+def check(to: str) -> None:
+    """Send a test message through the configured SMTP server (`flask check-mail`).
+
+    Unlike send(), it raises MailError with the server's own words, so the
+    operator sees at once what is wrong: no host set, refused, bad password.
+    """
+    config = current_app.config
+    if not config["SMTP_HOST"]:
+        raise MailError(
+            "NETWORK_SMTP_HOST is not set: messages go to the server log instead of out."
+        )
+    subject = "Test message"
+    body = (
+        f"This is a test from {current_app.config['PUBLIC_URL'] or 'your community'}: "
+        "mail from the community reaches this address."
+    )
+    try:
+        _deliver(_message(to, subject, body))
+    except (OSError, smtplib.SMTPException) as error:
+        host, port = config["SMTP_HOST"], config["SMTP_PORT"]
+        raise MailError(f"{host}:{port} did not take the message: {error}") from None
+    log.info("test mail sent to %s", to)
+
+
+def _message(to: str, subject: str, body: str) -> EmailMessage:
+    config = current_app.config
     message = EmailMessage()
     message["From"] = (
         config["SMTP_FROM"] or config["SMTP_USER"] or f"community@{config['SMTP_HOST']}"
@@ -40,10 +76,7 @@ def send(to: str, subject: str, body: str) -> None:
     message["Subject"] = subject
     message["Message-ID"] = make_msgid()
     message.set_content(body)
-    try:
-        _deliver(message)
-    except (OSError, smtplib.SMTPException) as error:
-        log.error("mail to %s failed: %s", to, error)
+    return message
 
 
 def _community_name() -> str | None:
