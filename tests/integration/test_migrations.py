@@ -6,19 +6,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
-from network import create_app
 from network.extensions import db
 from network.models import Base
-from tests.conftest import POSTGRES_URL, TEST_SECRET
-
-
-def _fresh_database_url(backend: str, tmp_path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    assert POSTGRES_URL
-    return POSTGRES_URL
+from tests.support.migrations import empty_database_app
 
 
 def _differences() -> list:
@@ -29,20 +21,7 @@ def _differences() -> list:
 
 @pytest.mark.both_databases
 def test_an_empty_database_upgrades_to_the_models_and_back(db_backend, tmp_path):
-    url = _fresh_database_url(db_backend, tmp_path)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": TEST_SECRET,
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": url,
-        }
-    )
-    with app.app_context():
-        if db_backend == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
+    with empty_database_app(db_backend, tmp_path):
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
         assert set(Base.metadata.tables) <= tables

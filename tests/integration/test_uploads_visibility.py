@@ -330,28 +330,14 @@ def test_a_picture_in_a_profile_follows_the_profiles_visibility(
 @pytest.mark.both_databases
 def test_the_migration_links_existing_posts_to_their_authors_pictures(db_backend, tmp_path):
     from flask_migrate import downgrade, upgrade
-    from sqlalchemy import select, text
+    from sqlalchemy import select
 
-    from network import create_app
     from network.database import write_transaction
     from network.models import Post, PostUpload, Upload, UploadPurpose
-    from tests.conftest import POSTGRES_URL, TEST_SECRET
+    from tests.support.migrations import empty_database_app
     from tests.support.people import make_member
 
-    url = POSTGRES_URL if db_backend == "postgresql" else f"sqlite:///{tmp_path / 'old.sqlite'}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": TEST_SECRET,
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": url,
-        }
-    )
-    with app.app_context():
-        if db_backend == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
+    with empty_database_app(db_backend, tmp_path):
         upgrade(revision="c15a0e7d1d01")  # the schema before the lookup existed
         author, quoter = make_member(handle="carla"), make_member(handle="ivan")
         name = "OldPictureOldPicture0001.png"
