@@ -1,13 +1,13 @@
 """gunicorn's settings for the community: `gunicorn -c gunicorn.conf.py` (what `make run` does).
 
 One worker per process, sized from the configuration (NETWORK_ASYNC_MODE,
-NETWORK_EXPECTED_SOCKETS; see network/serving.py). The address comes from
+NETWORK_EXPECTED_SOCKETS; see network/assembly/serving.py). The address comes from
 NETWORK_BIND (default 127.0.0.1:8000) or gunicorn's own --bind, which wins.
 """
 
 import os
 
-from network.serving import gunicorn_sizes
+from network.assembly.serving import gunicorn_sizes
 
 wsgi_app = "wsgi:app"
 bind = [os.environ.get("NETWORK_BIND", "127.0.0.1:8000")]

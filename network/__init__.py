@@ -17,7 +17,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     import os
 
-    from network import app_setup as setup
+    from network.assembly import setup
     from network.config import PROJECT_ROOT, instance_path_from
 
     app = Flask(

@@ -13,8 +13,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from network.assembly.serving import announce_first_admin, problems_before_serving
 from network.config import secret_problem
-from network.serving import announce_first_admin, problems_before_serving
 
 _SECRET_LINE = re.compile(r"^SECRET_KEY\s*=.*$", re.MULTILINE)
 
@@ -149,7 +149,7 @@ def run_jobs() -> None:
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def backup_command(file: Path, force: bool) -> None:
     """Write the database and the uploads into FILE (a .tar.gz); the server may keep running."""
-    from network import backup
+    from network.operations import backup
 
     try:
         summary = backup.backup(file, force=force)
@@ -171,7 +171,7 @@ def restore_command(file: Path, force: bool) -> None:
     Stop the server first. An instance that already holds a community is only
     replaced with --force.
     """
-    from network import backup
+    from network.operations import backup
 
     try:
         summary = backup.restore(file, force=force)

@@ -21,6 +21,10 @@ from sqlalchemy.orm import Session
 
 from network.extensions import db
 
+# Execution option of a write transaction whose writes no page shows (network/page_cache
+# reads it: the page generation does not move for them).
+PAGES_UNCHANGED = "network_pages_unchanged"
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _IMMEDIATE = "network_immediate"
 
@@ -75,13 +79,11 @@ def write_transaction(*, pages_unchanged: bool = False) -> Iterator[Session]:
     Committing it moves the page generation on (network/page_cache), unless
     `pages_unchanged` says that no page shows what it writes.
     """
-    from network.page_cache.generation import quiet_writes
-
     session = db.session
     session.rollback()
     options: dict[str, Any] = {_IMMEDIATE: True}
     if pages_unchanged:
-        options |= quiet_writes()
+        options[PAGES_UNCHANGED] = True
     session.connection(execution_options=options)
     try:
         yield session

@@ -76,7 +76,3 @@ class TokenForm(FlaskForm):
         default="90",
         validate_choice=False,
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes state: only the CSRF token travels."""

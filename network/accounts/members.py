@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from network.accounts import passwords, sessions, tokens
+from network.accounts import audit, passwords, sessions, tokens
 from network.accounts.validation import (
     ensure_email_free,
     ensure_handle_free,
@@ -19,7 +19,6 @@ from network.accounts.validation import (
     normalize_email,
     normalize_handle,
 )
-from network.admin import audit
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
 from network.extensions import db

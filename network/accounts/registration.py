@@ -11,13 +11,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from network import mail
-from network.accounts import passwords, sessions, tokens
+from network.accounts import audit, invitations, passwords, sessions, tokens
 from network.accounts.members import checked_new_member, taken_meanwhile
 from network.accounts.validation import (
     ensure_email_free,
     normalize_email,
 )
-from network.admin import audit, invitations
 from network.community import service as community
 from network.database import write_transaction
 from network.exceptions import Forbidden, Invalid

@@ -17,28 +17,38 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from network import security
-from network.accounts import devices, members, proof, registration, sessions, throttle, tokens
+from network.accounts import (
+    devices,
+    invitations,
+    invite_routes,
+    members,
+    proof,
+    registration,
+    sessions,
+    settings_routes,
+    throttle,
+    tokens,
+)
 from network.accounts.forms import (
-    ConfirmForm,
     FirstAdminForm,
     NewPasswordForm,
     ResetRequestForm,
     SignInForm,
     SignUpForm,
 )
-from network.admin import invitations
 from network.community import service as community
-from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Forbidden, Invalid, NotFound, ServiceError
 from network.extensions import limiter
 from network.logs import get_logger
 from network.models import MemberStatus, TokenPurpose
 from network.notifications import sign_ins as sign_in_notices
 from network.permissions import signed_in
-from network.security import shows_secret
-from network.urls import safe_next
-from network.web import client, render_form, show_form_error
+from network.web import headers
+from network.web.answers import client, render_form, show_form_error
+from network.web.errors import rerenders_form_on_csrf_error
+from network.web.forms import ConfirmForm
+from network.web.headers import shows_secret
+from network.web.redirects import safe_next
 
 blueprint = Blueprint("accounts", __name__)
 security_log = get_logger("security")
@@ -177,7 +187,7 @@ def _slowed_down(form: SignInForm, account: str, retry_after: int) -> Response:
     )
     html = render_template("accounts/sign_in.html", form=form, proof_bits=challenge.bits)
     # This answer is about the account's wait, not the address's window.
-    security.retry_after(retry_after)
+    headers.retry_after(retry_after)
     return Response(
         html, status=429, mimetype="text/html", headers={"Retry-After": str(retry_after)}
     )
@@ -217,7 +227,7 @@ def verify_email(token: str) -> Response:
             # The promotion ended every session; this browser proved the address.
             _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
     return redirect(
-        url_for("settings.account")
+        url_for("accounts.settings.account")
         if current_user.is_authenticated
         else url_for("accounts.sign_in")
     )
@@ -235,7 +245,7 @@ def resend_verification() -> Response:
         abort(400)
     registration.resend_verification(current_user)
     flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
-    return redirect(url_for("settings.account"))
+    return redirect(url_for("accounts.settings.account"))
 
 
 @blueprint.route("/reset", methods=["GET", "POST"])
@@ -307,3 +317,8 @@ def first_admin(token: str) -> Response | str | tuple[str, int]:
     _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
     flash(_("You are the community's first admin."), "success")
     return redirect(url_for("main.index"))
+
+
+# The package's one blueprint; its other route modules are nested under it (accounts.<name>.*).
+blueprint.register_blueprint(settings_routes.blueprint)
+blueprint.register_blueprint(invite_routes.blueprint)

@@ -16,8 +16,8 @@ from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
 
-from network import page_cache
-from network.accounts import liveness, passwords
+from network import liveness, page_cache
+from network.accounts import passwords
 from network.accounts.validation import normalize_email
 from network.database import write_transaction
 from network.exceptions import Forbidden, Invalid, NotFound

@@ -9,15 +9,16 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from network.accounts import registration, sessions, tokens
-from network.accounts.forms import ChangeEmailForm, ChangePasswordForm, ConfirmForm, TokenForm
-from network.errors import rerenders_form_on_csrf_error
+from network.accounts.forms import ChangeEmailForm, ChangePasswordForm, TokenForm
 from network.exceptions import Invalid, NotFound
 from network.models import utcnow
 from network.permissions import signed_in
-from network.security import shows_secret
-from network.web import client, show_form_error
+from network.web.answers import client, show_form_error
+from network.web.errors import rerenders_form_on_csrf_error
+from network.web.forms import ConfirmForm
+from network.web.headers import shows_secret
 
-blueprint = Blueprint("settings", __name__, url_prefix="/settings")
+blueprint = Blueprint("settings", __name__, url_prefix="/settings")  # accounts.settings
 
 
 def _account_page(status: int = 200, **forms) -> tuple[str, int]:
@@ -54,7 +55,7 @@ def change_password() -> Response | tuple[str, int]:
     member = sessions.start_session(current_user.id, client(), remember=remember)
     login_user(member, remember=remember)
     flash(_("Your password is changed. Every other device has been signed out."), "success")
-    return redirect(url_for("settings.account"))
+    return redirect(url_for("accounts.settings.account"))
 
 
 def _this_session_remembers() -> bool:
@@ -80,7 +81,7 @@ def change_email() -> Response | tuple[str, int]:
         _("We sent a link to %(email)s. Your address changes when you open it.", email=email),
         "success",
     )
-    return redirect(url_for("settings.account"))
+    return redirect(url_for("accounts.settings.account"))
 
 
 @blueprint.get("/sessions")
@@ -105,7 +106,7 @@ def end_session(session_id: int) -> Response:
     except NotFound:
         abort(404)
     flash(_("That session has ended."), "success")
-    return redirect(url_for("settings.sessions_page"))
+    return redirect(url_for("accounts.settings.sessions_page"))
 
 
 @blueprint.post("/sessions/end-others")
@@ -119,7 +120,7 @@ def end_other_sessions() -> Response:
         ),
         "success",
     )
-    return redirect(url_for("settings.sessions_page"))
+    return redirect(url_for("accounts.settings.sessions_page"))
 
 
 @blueprint.post("/sessions/end-all")
@@ -176,7 +177,7 @@ def revoke_token(token_id: int) -> Response:
     except NotFound:
         abort(404)
     flash(_("The token is revoked."), "success")
-    return redirect(url_for("settings.tokens_page"))
+    return redirect(url_for("accounts.settings.tokens_page"))
 
 
 def _require_confirm() -> None:

@@ -14,8 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
-from network import text_rules
-from network.accounts import liveness
+from network import liveness, text_rules
 from network.database import write_transaction
 from network.exceptions import Invalid, NotFound
 from network.extensions import db
@@ -172,7 +171,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=5)
 def api_token_for(raw: str | None) -> tuple[ApiToken, Member] | None:
     """The live token a bearer string names and its member, or None (revoked, unknown, inactive).
 
-    Liveness is network/accounts/liveness.py's rule, the same for the API and sockets.
+    Liveness is network/liveness.py's rule, the same for the API and sockets.
     """
     if not raw or not raw.startswith(API_TOKEN_PREFIX) or len(raw) > 128:
         return None

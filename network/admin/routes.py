@@ -8,18 +8,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from network import mail
-from network.accounts import members
-from network.accounts.forms import ConfirmForm
-from network.admin import audit, invitations, service
+from network.accounts import audit, invitations, members
+from network.admin import service
 from network.admin.forms import InvitationForm, LogoForm, SettingsForm
 from network.community import service as community
-from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Invalid, ServiceError
 from network.models import MemberStatus, Role
 from network.pagination import BadCursor
 from network.permissions import Permission, requires
-from network.security import shows_secret
-from network.web import show_form_error
+from network.web.answers import show_form_error
+from network.web.errors import rerenders_form_on_csrf_error
+from network.web.forms import ConfirmForm
+from network.web.headers import shows_secret
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -8,8 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from network import pagination
-from network.accounts import members
-from network.admin import audit
+from network.accounts import audit, members
 from network.community import service as community
 from network.database import write_transaction
 from network.exceptions import Forbidden, NotFound

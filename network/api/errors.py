@@ -7,9 +7,9 @@ from typing import Any
 from flask import Response, jsonify
 from flask_babel import lazy_gettext as _l
 
-from network.errors import MESSAGES, json_code
 from network.exceptions import ServiceError
 from network.pagination import BadCursor
+from network.web.errors import MESSAGES, json_code
 
 # The realm names this API in WWW-Authenticate (RFC 6750, section 3).
 REALM = "api"

@@ -9,7 +9,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from network.accounts.forms import ConfirmForm
 from network.case_studies import access, consent_log, render, scopes, service
 from network.case_studies.access import today
 from network.case_studies.blueprint import (
@@ -24,7 +23,6 @@ from network.case_studies.forms import (
     ScopesForm,
     scopes_data,
 )
-from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Invalid, ServiceError
 from network.extensions import db
 from network.models import (
@@ -35,7 +33,9 @@ from network.models import (
     Role,
 )
 from network.permissions import signed_in
-from network.web import show_form_error
+from network.web.answers import show_form_error
+from network.web.errors import rerenders_form_on_csrf_error
+from network.web.forms import ConfirmForm
 
 # The customer: review, answer, withdraw --------------------------------------------------
 

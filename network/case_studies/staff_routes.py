@@ -22,7 +22,6 @@ from network.case_studies.forms import (
     RevisionActionForm,
     figure_rows,
 )
-from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from network.extensions import db
 from network.models import (
@@ -35,8 +34,9 @@ from network.models import (
     Role,
 )
 from network.permissions import Permission, requires
-from network.posts.forms import new_key
-from network.web import show_form_error
+from network.web.answers import show_form_error
+from network.web.errors import rerenders_form_on_csrf_error
+from network.web.forms import new_key
 
 # Staff: the desk, writing, asking, publishing -------------------------------------------------
 

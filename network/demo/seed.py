@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from network.accounts import members
+from network.assembly.serving import HOW_TO_MIGRATE, _schema_problem
 from network.community import service as community
 from network.database import write_transaction
 from network.demo import case_studies
@@ -39,7 +40,6 @@ from network.posts import comments as comment_service
 from network.posts import service as post_service
 from network.profiles import follows
 from network.profiles.service import ProfileChanges, update_profile
-from network.serving import HOW_TO_MIGRATE, _schema_problem
 
 #: How far back the demo's conversations reach.
 SPAN = timedelta(weeks=6)

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -14,16 +13,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import text
 
-from network import page_cache, readiness
+from network import page_cache
 from network.accounts import members
 from network.community import service as community
-from network.extensions import db
 from network.i18n import LANGUAGE_COOKIE
 from network.main.forms import LanguageForm
 from network.pagination import BadCursor
-from network.urls import safe_next
+from network.web.redirects import safe_next
 
 blueprint = Blueprint("main", __name__)
 
@@ -39,7 +36,7 @@ def index() -> str | Response:
     from network.sharing.service import most_discussed
 
     if current_user.is_authenticated:
-        return redirect(url_for("feed.home"))
+        return redirect(url_for("posts.feed.home"))
     try:
         front = public_posts(request.args.get("cursor"), size=10)
     except BadCursor:
@@ -96,23 +93,6 @@ def brand_css() -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response
-
-
-@blueprint.get("/healthz")
-def health() -> tuple[Response, int]:
-    """For load balancers and operators: the process answers and the database too."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any failure means "not healthy", whatever its kind
-        return jsonify(status="unavailable"), 503
-    return jsonify(status="ok"), 200
-
-
-@blueprint.get("/readyz")
-def ready() -> tuple[Response, int]:
-    """For load balancers: the database answers with the current schema, Redis too if set."""
-    answer, code = readiness.report()
-    return jsonify(answer), code
 
 
 def _secure_cookies() -> bool:

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from network.accounts.forms import ConfirmForm
 from network.models import NotificationKind
 from network.notifications import service
 from network.permissions import signed_in
+from network.web.forms import ConfirmForm
 
 blueprint = Blueprint("notifications", __name__)
 

@@ -96,7 +96,7 @@ def _mail(email: str, name: str, language: str | None, attempts: int) -> None:
     from network import mail
 
     with force_locale(language or "en"):
-        link = url_for("settings.sessions_page", _external=True)
+        link = url_for("accounts.settings.sessions_page", _external=True)
         body = ngettext(
             "Hello %(name)s,\n\nin the last hour someone failed %(num)d time to sign in to your "
             "account with a wrong password. They did not get in.\n\nIf it was you, nothing "

@@ -4,6 +4,14 @@ See pages.py for what a kept page is keyed by and generation.py for why a
 kept page is never older than the data it shows (docs/architecture.md).
 """
 
-from network.page_cache.pages import cached, init_app, note_viewer, per_request, skip, stamp
+from network.page_cache.pages import (
+    cached,
+    fresh_key,
+    init_app,
+    note_viewer,
+    per_request,
+    skip,
+    stamp,
+)
 
-__all__ = ["cached", "init_app", "note_viewer", "per_request", "skip", "stamp"]
+__all__ = ["cached", "fresh_key", "init_app", "note_viewer", "per_request", "skip", "stamp"]

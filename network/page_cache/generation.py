@@ -11,7 +11,7 @@ Why this is enough for correctness, with any number of processes:
   least as new as N. It keeps the page under N; a later write makes N+1 and
   nobody asks for N again.
 
-Writes that change nothing a page shows say so (``quiet_writes``): the
+Writes that change nothing a page shows say so (``write_transaction(pages_unchanged=True)``): the
 session's "last seen" stamp, written every few minutes per member, would
 otherwise empty every process's cache each time.
 """
@@ -24,16 +24,12 @@ from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-QUIET = "network_pages_unchanged"  # execution option: this transaction changes no page
+from network.database import PAGES_UNCHANGED
+
 _WROTE = "network_page_writes"  # Connection.info flag: DML ran in this transaction
 _DML = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 BUMP = "UPDATE page_generation SET n = n + 1 WHERE id = 1"
 READ = "SELECT n FROM page_generation WHERE id = 1"
-
-
-def quiet_writes() -> dict[str, Any]:
-    """Execution options for a transaction whose writes no page shows."""
-    return {QUIET: True}
 
 
 def watch(engine: Engine) -> None:
@@ -49,7 +45,7 @@ def watch(engine: Engine) -> None:
 def _note_write(
     connection: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
 ) -> None:
-    if connection.info.get(_WROTE) or connection.get_execution_options().get(QUIET):
+    if connection.info.get(_WROTE) or connection.get_execution_options().get(PAGES_UNCHANGED):
         return
     if statement.lstrip()[:7].upper().startswith(_DML):
         connection.info[_WROTE] = True

@@ -16,14 +16,22 @@ which stamps it.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, g, make_response, request, session
+from flask.globals import request_ctx
+from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import func, select
 
+from network.extensions import db, limiter
+from network.i18n import choose_locale
+from network.models import Post
 from network.models.base import utcnow
 from network.page_cache import generation
 from network.page_cache.store import Page, Store, Viewer
@@ -32,6 +40,7 @@ EXTENSION = "network_page_cache"
 CSRF_MARK = "\x00csrf\x00"  # the holes of a kept page (store.Page)
 KEY_MARK = "\x00key\x00"
 _UNKEPT_HEADERS = {"content-length", "set-cookie"}
+_filter_added = False
 
 
 def store() -> Store | None:
@@ -117,8 +126,6 @@ def note_viewer(
 
 def _key_before_loading(kept: Store, number: int, now: datetime) -> tuple[Any, ...] | None:
     """The key of this request without loading the member; None if only loading can tell."""
-    from network.i18n import choose_locale
-
     token = session.get("_user_id")
     if token is None:
         if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
@@ -131,9 +138,6 @@ def _key_before_loading(kept: Store, number: int, now: datetime) -> tuple[Any, .
 
 
 def _key_after_rendering() -> tuple[Any, ...]:
-    from flask_babel import get_locale
-    from flask_login import current_user
-
     member_id = current_user.id if current_user.is_authenticated else 0
     return _key(member_id, str(get_locale()))
 
@@ -157,7 +161,6 @@ def _key(member_id: int, locale: str) -> tuple[Any, ...]:
 
 
 def _answer(kept: Store, page: Page) -> Response:
-    from network.posts.forms import new_key
 
     filled = [page.parts[0]]
     token = None
@@ -166,7 +169,7 @@ def _answer(kept: Store, page: Page) -> Response:
             token = token or _csrf_token(kept).encode()
             filled += (token, part)
         else:
-            filled += (new_key().encode(), part)
+            filled += (fresh_key().encode(), part)
     return Response(b"".join(filled), 200, headers=list(page.headers))
 
 
@@ -223,8 +226,6 @@ def _keepable(answer: Response) -> bool:
 
 def _showed_flashes() -> bool:
     # Flask keeps the messages a page took from the session on the request.
-    from flask.globals import request_ctx
-
     return bool(getattr(request_ctx, "flashes", None))
 
 
@@ -237,8 +238,6 @@ def _horizon(kept: Store, number: int, now: datetime) -> datetime:
     known = kept.horizon(number)
     if known is not None and known > now:
         return known
-    from network.posts.feed import next_pin_end
-
     day_end = datetime.combine(now.date(), time.max, tzinfo=UTC)
     pin_end = next_pin_end(now)
     horizon = min(day_end, pin_end) if pin_end else day_end
@@ -260,9 +259,19 @@ def _unlimited_page_read() -> bool:
     return getattr(current_app.view_functions.get(request.endpoint or ""), "page_cache", False)
 
 
-def _engine() -> Any:
-    from network.extensions import db
+def fresh_key() -> str:
+    """A new idempotency key for a form (web.forms.new_key marks it as per answer)."""
+    return secrets.token_urlsafe(16)
 
+
+def next_pin_end(now: datetime) -> datetime | None:
+    """When the next pinned announcement stops being pinned (kept pages end then)."""
+    return db.session.execute(
+        select(func.min(Post.pinned_until)).where(Post.pinned_until > now)
+    ).scalar()
+
+
+def _engine() -> Any:
     return db.engine
 
 
@@ -271,10 +280,10 @@ def init_app(app: Any) -> None:
     # keeps pages itself (`flask run-jobs`, a shell, a server with the cache off).
     with app.app_context():
         generation.watch(_engine())
-    from network.extensions import limiter
-
-    if _unlimited_page_read not in limiter._request_filters:
+    global _filter_added
+    if not _filter_added:  # the limiter is one object for every app a process makes
         limiter.request_filter(_unlimited_page_read)
+        _filter_added = True
     megabytes = app.config["PAGE_CACHE_MB"]
     if megabytes > 0:
         app.extensions[EXTENSION] = Store(megabytes * 1024 * 1024)

@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from network.accounts.forms import ConfirmForm
-from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Invalid, NotFound, ServiceError
 from network.permissions import signed_in
 from network.posts import access, comments, service
-from network.posts.forms import CommentEditForm, CommentForm, show_version
-from network.web import show_form_error
+from network.posts.forms import CommentEditForm, CommentForm
+from network.web.answers import show_form_error
+from network.web.errors import rerenders_form_on_csrf_error
+from network.web.forms import ConfirmForm, show_version
 
-blueprint = Blueprint("comments", __name__)
+blueprint = Blueprint("comments", __name__)  # posts.comments
 
 
 def _comment_url(comment) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, func, literal, select, true, union_all
@@ -200,10 +199,3 @@ def member_posts(
         next_cursor=page.next_cursor,
         latest_comments=latest_comments([post.id for post in page.items]),
     )
-
-
-def next_pin_end(now: datetime) -> datetime | None:
-    """When the next pinned announcement stops being pinned (kept pages end then)."""
-    return db.session.execute(
-        select(func.min(Post.pinned_until)).where(Post.pinned_until > now)
-    ).scalar()

@@ -10,7 +10,7 @@ from network.pagination import BadCursor
 from network.permissions import signed_in
 from network.posts import feed
 
-blueprint = Blueprint("feed", __name__)
+blueprint = Blueprint("feed", __name__)  # posts.feed
 
 
 @blueprint.get("/feed")

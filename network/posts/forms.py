@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,33 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from network import page_cache
 from network.posts.comments import MAX_COMMENT
 from network.posts.service import MAX_BODY, MAX_TITLE
+from network.web.forms import HIDDEN_KEY_LABEL, HIDDEN_VERSION_LABEL
 
 # Caps a little above the services' limits: the service gives the clear message.
 _SLACK = 100
-
-
-def show_version(field: IntegerField, version: int) -> None:
-    """Put the saved version into a re-shown form (the posted one would otherwise win)."""
-    field.data = version
-    field.raw_data = [str(version)]
-
-
-# Hidden fields carry the label WTForms would make up ("Key", "Version"): making
-# it up asks WTForms' translations, which Flask-WTF reads from disk once per
-# request (half a millisecond of the post page).
-HIDDEN_KEY_LABEL = "Key"
-HIDDEN_VERSION_LABEL = "Version"
-
-
-def new_key() -> str:
-    """An idempotency key for one rendering of a form: a double submit sends it twice.
-
-    Every answer gets its own, kept pages included (page_cache.per_request).
-    """
-    return page_cache.per_request(secrets.token_urlsafe(16))
 
 
 class PostForm(FlaskForm):

@@ -8,15 +8,15 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from network import page_cache
-from network.accounts.forms import ConfirmForm
-from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from network.permissions import Permission, requires, signed_in
-from network.posts import access, comments, service
-from network.posts.forms import CommentForm, PostForm, new_key, show_version
-from network.web import show_form_error
+from network.posts import access, comment_routes, comments, feed_routes, service
+from network.posts.forms import CommentForm, PostForm
+from network.web.answers import show_form_error
+from network.web.errors import rerenders_form_on_csrf_error
+from network.web.forms import ConfirmForm, new_key, show_version
 
-blueprint = Blueprint("posts", __name__, url_prefix="/posts")
+blueprint = Blueprint("posts", __name__)
 
 
 def _abort_for(error: ServiceError) -> None:
@@ -29,7 +29,7 @@ def _editor(form: PostForm, status: int = 200, post=None) -> tuple[str, int]:
     ), status
 
 
-@blueprint.get("/new")
+@blueprint.get("/posts/new")
 @requires(Permission.write)
 def new() -> tuple[str, int]:
     form = PostForm(formdata=None)
@@ -37,7 +37,7 @@ def new() -> tuple[str, int]:
     return _editor(form)
 
 
-@blueprint.post("")
+@blueprint.post("/posts")
 @requires(Permission.write)
 @rerenders_form_on_csrf_error
 def create() -> Response | tuple[str, int]:
@@ -61,7 +61,7 @@ def create() -> Response | tuple[str, int]:
     return redirect(url_for("posts.show", post_id=post.id))
 
 
-@blueprint.get("/<int:post_id>")
+@blueprint.get("/posts/<int:post_id>")
 @page_cache.cached
 def show(post_id: int) -> str:
     try:
@@ -93,7 +93,7 @@ def _owned_post(post_id: int):
     return post
 
 
-@blueprint.get("/<int:post_id>/edit")
+@blueprint.get("/posts/<int:post_id>/edit")
 @signed_in
 def edit(post_id: int) -> tuple[str, int]:
     post = _owned_post(post_id)
@@ -102,7 +102,7 @@ def edit(post_id: int) -> tuple[str, int]:
     return _editor(form, post=post)
 
 
-@blueprint.post("/<int:post_id>/edit")
+@blueprint.post("/posts/<int:post_id>/edit")
 @signed_in
 @rerenders_form_on_csrf_error
 def update(post_id: int) -> Response | tuple[str, int]:
@@ -139,7 +139,7 @@ def update(post_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("posts.show", post_id=post_id))
 
 
-@blueprint.route("/<int:post_id>/delete", methods=["GET", "POST"])
+@blueprint.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @signed_in
 def delete(post_id: int) -> Response | str:
     try:
@@ -156,16 +156,16 @@ def delete(post_id: int) -> Response | str:
     except ServiceError as error:
         _abort_for(error)
     flash(_("The post is deleted."), "success")
-    return redirect(url_for("feed.home"))
+    return redirect(url_for("posts.feed.home"))
 
 
-@blueprint.post("/<int:post_id>/hide")
+@blueprint.post("/posts/<int:post_id>/hide")
 @signed_in
 def hide(post_id: int) -> Response:
     return _moderate(post_id, hide=True)
 
 
-@blueprint.post("/<int:post_id>/restore")
+@blueprint.post("/posts/<int:post_id>/restore")
 @signed_in
 def restore(post_id: int) -> Response:
     return _moderate(post_id, hide=False)
@@ -182,3 +182,8 @@ def _moderate(post_id: int, hide: bool) -> Response:
         pass  # already so: the page shows the state
     flash(_("The post is hidden.") if hide else _("The post is visible again."), "success")
     return redirect(url_for("posts.show", post_id=post_id))
+
+
+# The package's one blueprint; its other route modules are nested under it (posts.<name>.*).
+blueprint.register_blueprint(comment_routes.blueprint)
+blueprint.register_blueprint(feed_routes.blueprint)

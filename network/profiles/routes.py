@@ -7,13 +7,21 @@ from flask_babel import format_date
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from network.accounts.forms import ConfirmForm
-from network.errors import error_response
 from network.exceptions import Invalid, NotFound, ServiceError
 from network.pagination import BadCursor
 from network.permissions import Permission, requires
 from network.posts.feed import member_posts
-from network.profiles import avatars, directory, fields, follows, service, vcard
+from network.profiles import (
+    avatars,
+    directory,
+    fields,
+    follows,
+    service,
+    settings_routes,
+    vcard,
+)
+from network.web.errors import error_response
+from network.web.forms import ConfirmForm
 
 blueprint = Blueprint("profiles", __name__)
 
@@ -134,3 +142,7 @@ def directory_page() -> tuple[str, int]:
         avatar_url=avatars.avatar_url,
         avatar_srcset=avatars.avatar_srcset,
     ), (422 if problem else 200)
+
+
+# The package's one blueprint; its other route modules are nested under it (profiles.<name>.*).
+blueprint.register_blueprint(settings_routes.blueprint)

@@ -10,17 +10,17 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from network.accounts.forms import ConfirmForm
-from network.errors import error_response, rerenders_form_on_csrf_error
 from network.exceptions import Conflict, Invalid
 from network.models import Profile, Role
 from network.permissions import Permission, requires, signed_in
 from network.profiles import avatars, fields, service
 from network.profiles.forms import AvatarForm, ProfileForm
 from network.uploads.service import max_bytes
-from network.web import show_form_error
+from network.web.answers import show_form_error
+from network.web.errors import error_response, rerenders_form_on_csrf_error
+from network.web.forms import ConfirmForm
 
-blueprint = Blueprint("profile_settings", __name__, url_prefix="/settings/profile")
+blueprint = Blueprint("settings", __name__, url_prefix="/settings/profile")  # profiles.settings
 
 
 def _form_data(profile: Profile) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def upload_avatar() -> Response | tuple[str, int]:
         show_form_error(form, error)
         return _page(error.status, avatar_form=form)
     flash(_("Your new picture is saved."), "success")
-    return redirect(url_for("profile_settings.edit"))
+    return redirect(url_for("profiles.settings.edit"))
 
 
 @blueprint.post("/avatar/remove")
@@ -135,13 +135,13 @@ def remove_avatar() -> Response:
         abort(400)
     avatars.remove_avatar(current_user)
     flash(_("Your picture is removed; the default one shows instead."), "success")
-    return redirect(url_for("profile_settings.edit"))
+    return redirect(url_for("profiles.settings.edit"))
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
 def _too_large(_error: RequestEntityTooLarge) -> Response | tuple[str, int]:
     """A picture over the body cap: the edit page again with the reason, not a bare error page."""
-    if request.endpoint != "profile_settings.upload_avatar" or not current_user.is_authenticated:
+    if request.endpoint != "profiles.settings.upload_avatar" or not current_user.is_authenticated:
         return error_response(413)
     form = AvatarForm(formdata=None)
     form.avatar.errors = [

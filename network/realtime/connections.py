@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from network.accounts.liveness import Credential
+from network.liveness import Credential
 
 
 @dataclass

@@ -10,8 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect, emit, join_room, leave_room
 
-from network import serializers
-from network.accounts import liveness
+from network import liveness, serializers
 from network.accounts.tokens import api_token_for
 from network.case_studies import access as case_studies
 from network.exceptions import ServiceError

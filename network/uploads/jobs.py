@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
-from network import security
 from network.exceptions import Invalid
+from network.web import headers
 
 BUSY = _l("Too many pictures are being processed right now. Try again in a few seconds.")
 _creating = threading.Lock()
@@ -61,7 +61,7 @@ def image_job(field: str = "file") -> Iterator[None]:
     wait = float(app.config["UPLOAD_WAIT_SECONDS"])
     if not slots.acquire(timeout=wait):
         seconds = retry_after(wait)
-        security.retry_after(seconds)
+        headers.retry_after(seconds)
         raise Busy(seconds, field=field)
     try:
         yield

@@ -7,7 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from network.models import Upload, UploadPurpose
-from network.uploads import service, storage, uses
+from network.uploads import (
+    editor_routes,
+    service,
+    storage,
+    uses,
+)
 from network.uploads.images import RASTER_CONTENT_TYPES
 
 blueprint = Blueprint("uploads", __name__)
@@ -53,3 +58,7 @@ def _cache_control(row: Upload, audience: uses.Audience) -> str:
     if row.purpose == UploadPurpose.avatar:
         return f"public, max-age={ONE_YEAR}, immutable"
     return f"{audience.value}, max-age={CONTENT_MAX_AGE}"
+
+
+# The package's one blueprint; its other route modules are nested under it (uploads.<name>.*).
+blueprint.register_blueprint(editor_routes.blueprint)

@@ -64,8 +64,7 @@ def error_log(caplog) -> Iterator[ErrorLog]:
 @pytest.fixture
 def real_ids(app: Flask, customer, employee, admin, as_member, outbox) -> dict[str, object]:
     """Real things the customer owns or is part of, one per URL variable of the app."""
-    from network.accounts import registration, sessions, tokens
-    from network.admin import invitations
+    from network.accounts import invitations, registration, sessions, tokens
 
     post = make_post(app, customer, "Our espresso machine needs descaling")
     comment = make_comment(app, customer, post, "Every week, or it stops at 5 am")

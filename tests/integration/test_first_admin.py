@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from network.assembly.serving import announce_first_admin
 from network.extensions import db
 from network.models import Member, Role
-from network.serving import announce_first_admin
 from tests.support.pages import csrf_token
 from tests.support.people import post_form
 

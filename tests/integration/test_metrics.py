@@ -94,7 +94,7 @@ def test_json_logs_are_one_object_per_line_with_the_request_id(app, client):
         answer = client.get("/no-such-page", headers={"X-Request-ID": "abc123def456"})
         assert answer.status_code == 404
         with app.test_request_context(headers={"X-Request-ID": "abc123def456"}):
-            from network.security import _assign_request_id
+            from network.web.headers import _assign_request_id
 
             _assign_request_id()
             logging.getLogger("network.tests").warning('two\nlines and a "quote"')

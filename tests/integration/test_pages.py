@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from network.errors import rerenders_form_on_csrf_error
+from network.web.errors import rerenders_form_on_csrf_error
 from tests.support.pages import csrf_token, executable_inline_script, unlabelled_controls
 
 

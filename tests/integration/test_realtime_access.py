@@ -305,7 +305,7 @@ def test_ending_a_session_from_the_sessions_page_closes_its_socket(app, customer
 
 def test_pages_the_api_and_sockets_share_one_liveness_rule(app, customer, as_member):
     """A pending member keeps a browser session (to see that they wait), never a working token."""
-    from network.accounts import liveness
+    from network import liveness
     from network.accounts.tokens import create_api_token
     from network.models import MemberStatus
 

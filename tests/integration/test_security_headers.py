@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from network.security import CONTENT_SECURITY_POLICY
+from network.web.headers import CONTENT_SECURITY_POLICY
 
 
 def directives(policy: str) -> dict[str, str]:

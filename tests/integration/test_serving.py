@@ -151,7 +151,7 @@ def test_the_shipped_gunicorn_conf_serves_sized_and_says_where(tmp_path):
 
 
 def test_gunicorn_is_sized_from_the_async_mode_and_the_expected_sockets(tmp_path):
-    from network.serving import HTTP_HEADROOM, gunicorn_sizes
+    from network.assembly.serving import HTTP_HEADROOM, gunicorn_sizes
 
     env = {"NETWORK_INSTANCE_PATH": str(tmp_path), "NETWORK_EXPECTED_SOCKETS": "500"}
     threaded = gunicorn_sizes(env)
@@ -186,7 +186,7 @@ def test_readyz_is_unavailable_when_the_schema_is_behind(app, client):
 def test_readyz_reads_redis_when_configured(app):
     import os
 
-    from network import readiness
+    from network.operations import readiness
 
     with app.app_context():
         assert readiness.redis(None) == "not configured"
@@ -201,7 +201,7 @@ def test_readyz_reads_redis_when_configured(app):
 
 def test_readyz_is_degraded_not_down_when_only_redis_is_gone(app, client):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
-    from network import readiness
+    from network.operations import readiness
 
     with app.app_context():
         readiness._head.cache_clear()

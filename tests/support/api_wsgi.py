@@ -8,7 +8,7 @@ wsgi.py (no secret, no schema).
 import sys
 
 from network import create_app
-from network.serving import problems_before_serving
+from network.assembly.serving import problems_before_serving
 
 app = create_app({"RATELIMIT_API": "100000 per minute"})
 

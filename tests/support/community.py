@@ -23,7 +23,7 @@ def invitation(
     app: Flask, admin: Member, role: Role = Role.customer, days: int = 7, max_uses: int = 1
 ) -> str:
     """A fresh invitation token made by this admin."""
-    from network.admin import invitations
+    from network.accounts import invitations
 
     with app.test_request_context():
         _row, raw = invitations.create(

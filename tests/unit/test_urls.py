@@ -2,7 +2,7 @@
 
 import pytest
 
-from network.urls import safe_next
+from network.web.redirects import safe_next
 
 HOSTILE = [
     "//evil.com",

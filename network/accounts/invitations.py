@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from network import text_rules
+from network.accounts import audit
 from network.accounts.tokens import digest
-from network.admin import audit
 from network.community import service as community
 from network.database import write_transaction
 from network.exceptions import Forbidden, Invalid, NotFound

@@ -8,8 +8,27 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from network import cli, database, i18n, logs, models, page_cache  # noqa: F401 (models register their tables)
 from network import config as settings
+from network.accounts import routes as accounts_routes
+from network.accounts.sessions import load_member
+from network.admin import routes as admin_routes
+from network.api import routes as api_routes
+from network.assembly import templating
+from network.case_studies import routes as case_studies_routes
 from network.config import PROJECT_ROOT
+from network.extensions import csrf, db, limiter, login_manager, migrate, socketio
+from network.main import routes as main_routes
+from network.notifications import routes as notifications_routes
+from network.operations import metrics
+from network.operations import routes as operations_routes
+from network.posts import routes as posts_routes
+from network.profiles import routes as profiles_routes
+from network.realtime import connections
+from network.realtime.events import register
+from network.sharing import routes as sharing_routes
+from network.uploads import routes as uploads_routes
+from network.web import errors, headers
 
 
 def configure_config(
@@ -26,15 +45,12 @@ def configure_config(
 
 
 def configure_logging(app: Flask) -> None:
-    from network import logs
 
     logs.init_app(app)
 
 
 def configure_metrics(app: Flask) -> None:
     """First of the request hooks, so that kept pages and early refusals are timed too."""
-    from network import metrics
-    from network.realtime import connections
 
     metrics.init_app(app)
     metrics.count_sockets_with(connections.count)
@@ -49,9 +65,6 @@ def configure_proxies(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from network import database, models  # noqa: F401 (models register their tables)
-    from network.accounts.sessions import load_member
-    from network.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
     database.init_app(app)
@@ -76,67 +89,54 @@ def configure_extensions(app: Flask) -> None:
         engineio_logger=False,
         **manager,
     )
-    from network.realtime.events import register
 
     register(socketio)
-    from network import page_cache
 
     page_cache.init_app(app)
 
 
 def configure_security(app: Flask) -> None:
-    from network import security
 
-    security.init_app(app)
+    headers.init_app(app)
 
 
 def configure_i18n(app: Flask) -> None:
-    from network import i18n
 
     i18n.init_app(app)
 
 
 def configure_templates(app: Flask) -> None:
-    from network import templating
 
     templating.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
-    # One blueprint per domain; each module exposes `blueprint`.
-    for module in BLUEPRINT_MODULES:
-        app.register_blueprint(import_module(module).blueprint)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
 
 
-BLUEPRINT_MODULES = (
-    "network.main.routes",
-    "network.accounts.routes",
-    "network.accounts.settings_routes",
-    "network.posts.routes",
-    "network.posts.comment_routes",
-    "network.posts.feed_routes",
-    "network.admin.routes",
-    "network.admin.invite_routes",
-    "network.sharing.routes",
-    "network.notifications.routes",
-    "network.profiles.routes",
-    "network.profiles.settings_routes",
-    "network.uploads.routes",
-    "network.uploads.api_routes",
-    "network.api.routes",
-    "network.case_studies.routes",
+# One blueprint per domain, named as its folder; a package's other route modules are nested
+# under it (posts.comments.*, accounts.settings.*).
+BLUEPRINTS = (
+    main_routes.blueprint,
+    accounts_routes.blueprint,
+    posts_routes.blueprint,
+    admin_routes.blueprint,
+    sharing_routes.blueprint,
+    notifications_routes.blueprint,
+    profiles_routes.blueprint,
+    uploads_routes.blueprint,
+    case_studies_routes.blueprint,
+    operations_routes.blueprint,
+    api_routes.blueprint,
 )
 
 
 def configure_errors(app: Flask) -> None:
-    from network import errors
 
     errors.init_app(app)
 
 
 def configure_cli(app: Flask) -> None:
-    from network import cli
 
     cli.init_app(app)

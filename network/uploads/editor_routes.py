@@ -8,13 +8,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from network.errors import CSRF_MESSAGE, MESSAGES, json_code
 from network.exceptions import ServiceError
 from network.extensions import limiter
 from network.permissions import Permission, requires
 from network.uploads import jobs, service
+from network.web.errors import CSRF_MESSAGE, MESSAGES, json_code
 
-blueprint = Blueprint("uploads_api", __name__)
+blueprint = Blueprint("editor", __name__)  # uploads.editor
 
 
 def _json_error(status: int, message: object, code: str | None = None) -> Response:

@@ -8,19 +8,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from network.accounts.forms import ConfirmForm
-from network.admin import invitations
+from network.accounts import invitations
 from network.admin.forms import InvitationForm
 from network.admin.routes import create_from_form, render_invitations
 from network.community import service as community
-from network.errors import rerenders_form_on_csrf_error
 from network.exceptions import ServiceError
 from network.extensions import db
 from network.models import Member
 from network.permissions import Permission, requires
-from network.security import shows_secret
+from network.web.errors import rerenders_form_on_csrf_error
+from network.web.forms import ConfirmForm
+from network.web.headers import shows_secret
 
-blueprint = Blueprint("invites", __name__)
+blueprint = Blueprint("invites", __name__)  # accounts.invites
 
 
 def _staff_may_invite() -> None:
@@ -29,7 +29,7 @@ def _staff_may_invite() -> None:
 
 
 def _page(form: InvitationForm, new_link: str | None = None, status: int = 200):
-    return render_invitations(form, "invites.create", False, new_link, status)
+    return render_invitations(form, "accounts.invites.create", False, new_link, status)
 
 
 @blueprint.get("/invitations")
@@ -58,7 +58,7 @@ def revoke(invitation_id: int) -> Response:
     except ServiceError as error:
         abort(error.status)
     flash(_("The invitation no longer works."), "success")
-    return redirect(url_for("invites.index"))
+    return redirect(url_for("accounts.invites.index"))
 
 
 @blueprint.get("/invite")

@@ -79,7 +79,8 @@ def may_read(address: str | None) -> bool:
     )
 
 
-def metrics() -> Response:
+def exposition() -> Response:
+    """The Prometheus text format, to the addresses NETWORK_METRICS_FROM allows; 404 to others."""
     if not may_read(request.remote_addr):
         abort(404)
     return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST)
@@ -88,4 +89,3 @@ def metrics() -> Response:
 def init_app(app: Flask) -> None:
     app.before_request(_started)
     app.after_request(_answered)
-    app.add_url_rule("/metrics", "metrics", metrics, methods=["GET"])

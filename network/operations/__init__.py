@@ -1,0 +1,1 @@
+"""What operators run and watch: readiness, metrics, backup and restore."""
