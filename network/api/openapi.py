@@ -16,19 +16,16 @@ from network.api import schemas
 from network.api.blueprint import blueprint
 from network.api.schemas import ref
 from network.api.validation import MAX_ID
+from network.web.errors import STATUSES
 
 Operation = dict[str, Any]
 JSON = "application/json"
 
+# Status -> (components/responses name, description), from the one status table.
 ERROR_RESPONSES = {
-    400: ("BadRequest", "Malformed: not JSON, not an object, or a bad query parameter or cursor."),
-    401: ("Unauthorized", "No token where one is needed, or a token that is not valid."),
-    403: ("Forbidden", "Visible to you, but not yours to change."),
-    404: ("NotFound", "Absent, or not visible to you."),
-    413: ("TooLarge", "The body is larger than the server accepts."),
-    414: ("UriTooLong", "The request line is longer than the server reads (gunicorn: 4094 bytes)."),
-    422: ("Invalid", "A field is unknown, missing, of the wrong type or refused."),
-    429: ("RateLimited", "Too many requests; wait for Retry-After seconds."),
+    status: (info.api_name, info.api_description)
+    for status, info in STATUSES.items()
+    if info.api_name is not None and info.api_description is not None
 }
 # Bodies can be malformed, too large or invalid; any request can carry a bad token, be one
 # too many, or have a URL longer than the HTTP server reads (answered before the app sees it).

@@ -19,6 +19,7 @@ from network.models import Member
 from network.posts import comments, service
 from network.realtime import broadcast, connections, throttle
 from network.realtime.rooms import case_study_room, member_room, post_room
+from network.web.errors import status_info
 
 
 def _error(code: str, message: Any) -> dict[str, Any]:
@@ -223,8 +224,7 @@ class ConversationNamespace(Namespace):
         try:
             comment = comments.add_comment(member, post_id, body, key=key)
         except ServiceError as error:
-            codes = {404: "not_found", 403: "forbidden", 409: "conflict", 422: "invalid"}
-            return _error(codes.get(error.status, "invalid"), error.message)
+            return _error(status_info(error.status).code, error.message)
         return {"ok": True, "comment": serializers.comment(comment)}
 
 

@@ -12,16 +12,9 @@ from network.exceptions import ServiceError
 from network.extensions import limiter
 from network.permissions import Permission, requires
 from network.uploads import jobs, service
-from network.web.errors import CSRF_MESSAGE, MESSAGES, json_code
+from network.web.errors import CSRF_MESSAGE, json_error
 
 blueprint = Blueprint("editor", __name__)  # uploads.editor
-
-
-def _json_error(status: int, message: object, code: str | None = None) -> Response:
-    body = {"error": {"code": code or json_code(status), "message": str(message)}}
-    response = jsonify(body)
-    response.status_code = status
-    return response
 
 
 def _member_key() -> str:
@@ -36,11 +29,11 @@ def create() -> tuple[Response, int] | Response:
     try:
         upload = service.store_image(current_user, request.files.get("file"), "post_image")
     except jobs.Busy as error:
-        response = _json_error(error.status, error.message, "busy")
+        response = json_error(error.status, error.message, "busy")
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     except ServiceError as error:
-        return _json_error(error.status, error.message)
+        return json_error(error.status, error.message)
     body = {"url": service.upload_url(upload.name), "width": upload.width, "height": upload.height}
     return jsonify(body), 201
 
@@ -49,11 +42,10 @@ def create() -> tuple[Response, int] | Response:
 def _http_error(error: HTTPException) -> Response:
     """Every refusal here is JSON: the body cap (413), CSRF (400), sign-in (401), rate (429)."""
     status = error.code or 500
-    title, _explanation = MESSAGES.get(status, MESSAGES[500])
     if isinstance(error, CSRFError):
-        response = _json_error(status, CSRF_MESSAGE, "csrf_failed")
+        response = json_error(status, CSRF_MESSAGE, "csrf_failed")
     else:
-        response = _json_error(status, title)
+        response = json_error(status)  # the status's title
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value

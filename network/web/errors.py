@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
@@ -17,18 +18,111 @@ from network.logs import get_logger
 
 log = get_logger("errors")
 
-# Title and explanation per status, in the visitor's language.
+
+@dataclass(frozen=True)
+class Status:
+    """One HTTP status as this app speaks of it.
+
+    ``code`` is the JSON answers' ``error.code``; ``title`` and ``explanation``
+    head the error page, in the visitor's language (None: the app has no page
+    for it); ``api_name``/``api_description`` are its entry in the OpenAPI
+    document's components/responses (None: the API does not document it).
+    """
+
+    code: str
+    title: Any = None
+    explanation: Any = None
+    api_name: str | None = None
+    api_description: str | None = None
+
+
+# Every status the app answers or documents, in order (the OpenAPI document lists them so).
+STATUSES: dict[int, Status] = {
+    400: Status(
+        "bad_request",
+        _l("Bad request"),
+        _l("The request could not be understood. Please try again."),
+        "BadRequest",
+        "Malformed: not JSON, not an object, or a bad query parameter or cursor.",
+    ),
+    401: Status(
+        "unauthorized",
+        _l("Sign in needed"),
+        _l("Please sign in to see this page."),
+        "Unauthorized",
+        "No token where one is needed, or a token that is not valid.",
+    ),
+    403: Status(
+        "forbidden",
+        _l("Not allowed"),
+        _l("You can see this, but you are not allowed to do that."),
+        "Forbidden",
+        "Visible to you, but not yours to change.",
+    ),
+    404: Status(
+        "not_found",
+        _l("Page not found"),
+        _l("There is nothing here, or it is not visible to you."),
+        "NotFound",
+        "Absent, or not visible to you.",
+    ),
+    405: Status(
+        "method_not_allowed",
+        _l("Not allowed"),
+        _l("This address does not accept that kind of request."),
+    ),
+    409: Status(
+        "conflict",
+        _l("Changed meanwhile"),
+        _l("Someone changed this while you were working on it."),
+    ),
+    413: Status(
+        "too_large",
+        _l("Too large"),
+        _l("What you sent is larger than this community accepts."),
+        "TooLarge",
+        "The body is larger than the server accepts.",
+    ),
+    # Answered by the HTTP server before the app sees the request: documented, no page of ours.
+    414: Status(
+        "uri_too_long",
+        api_name="UriTooLong",
+        api_description="The request line is longer than the server reads (gunicorn: 4094 bytes).",
+    ),
+    422: Status(
+        "invalid",
+        _l("Please check the form"),
+        _l("Some of what you sent is not valid."),
+        "Invalid",
+        "A field is unknown, missing, of the wrong type or refused.",
+    ),
+    429: Status(
+        "rate_limited",
+        _l("Too many requests"),
+        _l("Please wait a moment before trying again."),
+        "RateLimited",
+        "Too many requests; wait for Retry-After seconds.",
+    ),
+    500: Status(
+        "server_error",
+        _l("Something went wrong"),
+        _l("We could not finish your request. Please try again."),
+    ),
+}
+# A status missing from the table reads as code "error" with the 500 page's words.
+_UNKNOWN = Status("error", STATUSES[500].title, STATUSES[500].explanation)
+
+
+def status_info(status: int) -> Status:
+    """The table's row for ``status``, or the unknown row for one it does not list."""
+    return STATUSES.get(status, _UNKNOWN)
+
+
+# Title and explanation per status that has an error page.
 MESSAGES: dict[int, tuple[Any, Any]] = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
-    401: (_l("Sign in needed"), _l("Please sign in to see this page.")),
-    403: (_l("Not allowed"), _l("You can see this, but you are not allowed to do that.")),
-    404: (_l("Page not found"), _l("There is nothing here, or it is not visible to you.")),
-    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
-    409: (_l("Changed meanwhile"), _l("Someone changed this while you were working on it.")),
-    413: (_l("Too large"), _l("What you sent is larger than this community accepts.")),
-    422: (_l("Please check the form"), _l("Some of what you sent is not valid.")),
-    429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
-    500: (_l("Something went wrong"), _l("We could not finish your request. Please try again.")),
+    status: (info.title, info.explanation)
+    for status, info in STATUSES.items()
+    if info.title is not None
 }
 CSRF_MESSAGE = _l("This form expired. Please go back, reload the page and send it again.")
 
@@ -49,38 +143,35 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def json_error(status: int, message: Any = None, code: str | None = None) -> Response:
+    """The JSON error envelope {"error": {"code", "message"}}; the status's title by default."""
+    title, _explanation = MESSAGES.get(status, MESSAGES[500])
+    response = jsonify(
+        {"error": {"code": code or json_code(status), "message": str(message or title)}}
+    )
+    response.status_code = status
+    return response
+
+
 def error_response(status: int, message: Any = None, code: str | None = None) -> Response:
-    title, explanation = MESSAGES.get(status, MESSAGES[500])
     if wants_json():
-        body = {"error": {"code": code or json_code(status), "message": str(message or title)}}
-        response = jsonify(body)
-    else:
-        html = render_template(
-            "errors/error.html",
-            status=status,
-            title=title,
-            explanation=message or explanation,
-            request_id=g.get("request_id"),
-        )
-        response = Response(html, mimetype="text/html")
+        return json_error(status, message, code)
+    title, explanation = MESSAGES.get(status, MESSAGES[500])
+    html = render_template(
+        "errors/error.html",
+        status=status,
+        title=title,
+        explanation=message or explanation,
+        request_id=g.get("request_id"),
+    )
+    response = Response(html, mimetype="text/html")
     response.status_code = status
     return response
 
 
 def json_code(status: int) -> str:
-    names = {
-        400: "bad_request",
-        401: "unauthorized",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        409: "conflict",
-        413: "too_large",
-        422: "invalid",
-        429: "rate_limited",
-        500: "server_error",
-    }
-    return names.get(status, "error")
+    """The JSON answers' ``error.code`` for a status ("error" for one the table lacks)."""
+    return status_info(status).code
 
 
 def _handle_http(error: HTTPException) -> Response:
