@@ -4,7 +4,7 @@ import os
 import sys
 
 from network import create_app
-from network.serving import announce_first_admin, problems_before_serving
+from network.assembly.serving import announce_first_admin, problems_before_serving
 
 app = create_app()
 

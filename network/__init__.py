@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     setup.configure_metrics(app)
     setup.configure_proxies(app)
     setup.configure_extensions(app)
+    setup.configure_signals(app)
     setup.configure_security(app)
     setup.configure_i18n(app)
     setup.configure_templates(app)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from network import signals
 from network.accounts import (
     devices,
     invitations,
@@ -41,7 +42,6 @@ from network.exceptions import Forbidden, Invalid, NotFound, ServiceError
 from network.extensions import limiter
 from network.logs import get_logger
 from network.models import MemberStatus, TokenPurpose
-from network.notifications import sign_ins as sign_in_notices
 from network.permissions import signed_in
 from network.web import headers
 from network.web.answers import client, render_form, show_form_error
@@ -195,10 +195,7 @@ def _slowed_down(form: SignInForm, account: str, retry_after: int) -> Response:
 
 def _tell_member_of_failures(member_id: int) -> None:
     # After the attempt is answered for: a failing notice never turns into an error page.
-    try:
-        sign_in_notices.failed_attempt(member_id)
-    except Exception:
-        security_log.exception("failed sign-in notice not stored member=%s", member_id)
+    signals.send(signals.sign_in_failed, member_id=member_id)
 
 
 @blueprint.post("/signout")

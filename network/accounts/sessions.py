@@ -16,7 +16,7 @@ from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
 
-from network import liveness, page_cache
+from network import liveness, page_cache, signals
 from network.accounts import passwords
 from network.accounts.validation import normalize_email
 from network.database import write_transaction
@@ -24,7 +24,6 @@ from network.exceptions import Forbidden, Invalid, NotFound
 from network.extensions import db
 from network.logs import get_logger
 from network.models import Member, MemberSession, MemberStatus, SignInEvent, utcnow
-from network.realtime import sessions as realtime_sessions
 
 security_log = get_logger("security")
 
@@ -205,7 +204,7 @@ def end_session_by_key(key: str | None) -> None:
             .where(MemberSession.key == key, MemberSession.ended_at.is_(None))
             .values(ended_at=utcnow())
         )
-    realtime_sessions.session_ended(key)
+    signals.send(signals.session_ended, key=key)
 
 
 def open_sessions(member: Member) -> list[MemberSession]:
@@ -232,7 +231,7 @@ def end_own_session(member: Member, session_row_id: int) -> None:
             raise NotFound(_l("No such session."))
         row.ended_at = utcnow()
         key = row.key
-    realtime_sessions.session_ended(key)
+    signals.send(signals.session_ended, key=key)
 
 
 def end_other_sessions(member: Member, keep_key: str | None) -> int:
@@ -251,7 +250,7 @@ def end_other_sessions(member: Member, keep_key: str | None) -> int:
             )
         )
     for key in ended:  # their sockets close too, not at their next event
-        realtime_sessions.session_ended(key)
+        signals.send(signals.session_ended, key=key)
     return len(ended)
 
 
@@ -272,7 +271,7 @@ def bump_session_version(session, member: Member) -> None:
     event.listen(
         session,
         "after_commit",
-        lambda _s: realtime_sessions.member_signed_out(member_id),
+        lambda _s: signals.send(signals.member_changed, member_id=member_id),
         once=True,
     )
 

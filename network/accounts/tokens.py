@@ -14,12 +14,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
-from network import liveness, text_rules
+from network import liveness, signals, text_rules
 from network.database import write_transaction
 from network.exceptions import Invalid, NotFound
 from network.extensions import db
 from network.models import ApiToken, Member, OneTimeToken, TokenPurpose, utcnow
-from network.realtime import sessions as realtime_sessions
 
 API_TOKEN_PREFIX = "nw_"  # noqa: S105 (a marker, not a secret)
 MAX_TOKEN_NAME = 80
@@ -162,7 +161,7 @@ def revoke_api_token(member: Member, token_id: int) -> None:
             raise NotFound(_l("No such token."))
         token.revoked_at = utcnow()
     # After the commit: sockets opened with the token close now, not at their next event.
-    realtime_sessions.token_revoked(token_id)
+    signals.send(signals.token_revoked, token_id=token_id)
 
 
 LAST_USED_RESOLUTION = timedelta(minutes=5)

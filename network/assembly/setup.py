@@ -20,11 +20,13 @@ from network.config import PROJECT_ROOT
 from network.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from network.main import routes as main_routes
 from network.notifications import routes as notifications_routes
+from network.notifications import subscribers as notification_subscribers
 from network.operations import metrics
 from network.operations import routes as operations_routes
 from network.posts import routes as posts_routes
 from network.profiles import routes as profiles_routes
 from network.realtime import connections
+from network.realtime import subscribers as realtime_subscribers
 from network.realtime.events import register
 from network.sharing import routes as sharing_routes
 from network.uploads import routes as uploads_routes
@@ -93,6 +95,12 @@ def configure_extensions(app: Flask) -> None:
     register(socketio)
 
     page_cache.init_app(app)
+
+
+def configure_signals(_app: Flask) -> None:
+    """After-commit effects: realtime and notifications hear what the services say happened."""
+    realtime_subscribers.connect()
+    notification_subscribers.connect()
 
 
 def configure_security(app: Flask) -> None:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from network import signals
 from network.case_studies import access, consent_log, service
 from network.database import write_transaction
 from network.extensions import db
@@ -20,7 +21,6 @@ from network.models import (
     CaseStudyConsent,
     CaseStudyStatus,
     ConsentAction,
-    NotificationKind,
     RevisionState,
     utcnow,
 )
@@ -51,7 +51,7 @@ def expire_due(on: date | None = None) -> list[int]:
             service.take_down(session, case_study, RevisionState.expired)
             case_study.status = CaseStudyStatus.expired
             consent_log.append(session, case_study.id, ConsentAction.expired, None, current)
-        service.announce_gone(case_study_id)
+        signals.send(signals.case_study_expired, case_study_id=case_study_id)
         expired.append(case_study_id)
     return expired
 
@@ -77,7 +77,5 @@ def notify_expiring(on: date | None = None) -> list[int]:
             notified.append(consent.case_study_id)
     for case_study_id in notified:
         case_study = db.session.get(CaseStudy, case_study_id)
-        service.notify(
-            access.team_ids(case_study), NotificationKind.consent_expiring, case_study, None
-        )
+        signals.send(signals.case_study_expiring, case_study=case_study)
     return notified

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from network import idempotency
+from network import idempotency, signals
 from network.case_studies import access, consent_log, content, guard, identity, render, scopes
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
@@ -34,7 +34,6 @@ from network.models import (
     ConsentAction,
     Member,
     MemberStatus,
-    NotificationKind,
     Profile,
     RevisionState,
     Role,
@@ -255,8 +254,7 @@ def request_consent(actor: Member, case_study_id: Any, *, revision: str | None =
             case_study.status = CaseStudyStatus.awaiting_consent
         case_study.updated_at = now
         consent_log.append(session, case_study.id, ConsentAction.requested, actor, current)
-    notify([case_study.customer_id], NotificationKind.consent_request, case_study, actor)
-    _mail_customer(case_study)
+    signals.send(signals.consent_requested, case_study=case_study, actor=actor)
     return case_study
 
 
@@ -287,7 +285,7 @@ def request_changes(
         consent_log.append(
             session, case_study.id, ConsentAction.changes_requested, actor, current, comment=comment
         )
-    notify(access.team_ids(case_study), NotificationKind.consent_changes, case_study, actor)
+    signals.send(signals.changes_requested, case_study=case_study, actor=actor)
     return case_study
 
 
@@ -376,7 +374,7 @@ def grant_consent(
             identifying_words=len(parsed.own_words),
         )
     security_log.info("consent granted case_study=%s revision=%s", case_study.id, revision[:12])
-    notify(access.team_ids(case_study), NotificationKind.consent_granted, case_study, actor)
+    signals.send(signals.consent_granted, case_study=case_study, actor=actor)
     return case_study
 
 
@@ -437,7 +435,7 @@ def publish(actor: Member, case_study_id: Any) -> CaseStudy:
             audience=consent.audience.value,
         )
     log.info("case study published id=%s revision=%s", case_study.id, current.number)
-    announce_audience(case_study.id)
+    signals.send(signals.case_study_published, case_study=case_study, actor=actor)
     return case_study
 
 
@@ -497,39 +495,7 @@ def withdraw(actor: Member, case_study_id: Any) -> CaseStudy:
         case_study.status = CaseStudyStatus.withdrawn
         consent_log.append(session, case_study.id, ConsentAction.withdrawn, actor, current)
     security_log.info("consent withdrawn case_study=%s", case_study.id)
-    if was_public:
-        announce_gone(case_study.id)
-    notify(access.team_ids(case_study), NotificationKind.case_withdrawn, case_study, actor)
+    signals.send(
+        signals.case_study_withdrawn, case_study=case_study, actor=actor, was_public=was_public
+    )
     return case_study
-
-
-# After the commit ----------------------------------------------------------------------------
-
-
-def announce_gone(case_study_id: int) -> None:
-    from network.realtime import broadcast
-
-    broadcast.case_study_withdrawn(case_study_id)
-
-
-def announce_audience(case_study_id: int) -> None:
-    # A new consent may narrow the audience: watchers outside it stop hearing of the story.
-    from network.realtime import broadcast
-
-    broadcast.case_study_audience_changed(case_study_id)
-
-
-def notify(recipients: Any, kind: NotificationKind, case_study: CaseStudy, actor: Any) -> None:
-    from network.notifications import service as notifications
-
-    actor_id = actor.id if actor is not None else None
-    ids = {member_id for member_id in recipients if member_id and member_id != actor_id}
-    if ids:
-        notifications.case_study_event(kind, case_study.id, sorted(ids), actor_id)
-
-
-def _mail_customer(case_study: CaseStudy) -> None:
-    from network.notifications import service as notifications
-
-    customer = db.session.get(Member, case_study.customer_id)
-    notifications.mail_consent_request(customer, case_study.id)

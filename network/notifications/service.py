@@ -12,12 +12,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import force_locale
+from flask import current_app, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import joinedload
 
-from network import sanitize, serializers
+from network import mail, sanitize, serializers
 from network.database import write_transaction
 from network.extensions import db, socketio
 from network.logs import get_logger
@@ -32,7 +33,6 @@ from network.models import (
     Post,
     utcnow,
 )
-from network.notifications import sign_ins
 from network.realtime.rooms import member_room
 
 log = get_logger("notifications")
@@ -140,13 +140,14 @@ def case_study_event(
     push(ids)
 
 
-def mail_consent_request(customer: Member, case_study_id: int) -> None:
+def mail_consent_request(customer_id: int, case_study_id: int) -> None:
     """Mail the customer a link to the review page, when SMTP is configured."""
-    from flask import current_app, url_for
-
-    from network import mail
-
-    if not current_app.config.get("SMTP_HOST") or customer.status != MemberStatus.active:
+    customer = db.session.get(Member, customer_id)
+    if (
+        not current_app.config.get("SMTP_HOST")
+        or customer is None
+        or customer.status != MemberStatus.active
+    ):
         return  # the stored notification reaches them; no log line with their address
     with force_locale(customer.language or "en"):
         link = url_for("case_studies.review", case_study_id=case_study_id, _external=True)
@@ -198,9 +199,18 @@ def _title(item: Notification) -> str:
 
 def text(item: Notification) -> str:
     if item.kind == NotificationKind.failed_sign_in:
-        return sign_ins.text(item)
+        return _failed_sign_ins(item)
     name = item.actor.display_name if item.actor else str(_l("Someone"))
     return str(TEXTS[item.kind] % {"name": name, "title": _title(item)})
+
+
+def _failed_sign_ins(item: Notification) -> str:
+    count = item.attempts or 0
+    return ngettext(
+        "%(num)d failed attempt to sign in to your account in an hour: see your recent sign-ins",
+        "%(num)d failed attempts to sign in to your account in an hour: see your recent sign-ins",
+        count,
+    )
 
 
 def url(item: Notification) -> str:

@@ -14,6 +14,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from network import mail
 from network.database import write_transaction
 from network.logs import get_logger
 from network.models import (
@@ -24,6 +25,7 @@ from network.models import (
     SignInEvent,
     utcnow,
 )
+from network.notifications import service
 
 security_log = get_logger("security")
 QUIET = timedelta(hours=1)
@@ -81,8 +83,6 @@ def failed_attempt(member_id: int) -> int | None:
             member.status,
         )
     security_log.info("failed sign-in notice member=%s attempts=%s", member_id, attempts)
-    from network.notifications import service  # it imports this module for the text
-
     service.push([notice_id])
     if current_app.config.get("SMTP_HOST") and status in (
         MemberStatus.active,
@@ -93,8 +93,6 @@ def failed_attempt(member_id: int) -> int | None:
 
 
 def _mail(email: str, name: str, language: str | None, attempts: int) -> None:
-    from network import mail
-
     with force_locale(language or "en"):
         link = url_for("accounts.settings.sessions_page", _external=True)
         body = ngettext(
@@ -113,12 +111,3 @@ def _mail(email: str, name: str, language: str | None, attempts: int) -> None:
             link=link,
         )
         mail.send(email, str(_l("Failed sign-in attempts on your account")), body)
-
-
-def text(item: Notification) -> str:
-    count = item.attempts or 0
-    return ngettext(
-        "%(num)d failed attempt to sign in to your account in an hour: see your recent sign-ins",
-        "%(num)d failed attempts to sign in to your account in an hour: see your recent sign-ins",
-        count,
-    )

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from network import idempotency, sanitize, text_rules
+from network import idempotency, sanitize, signals, text_rules
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
 from network.extensions import db
@@ -28,10 +28,8 @@ from network.models import (
     Post,
     utcnow,
 )
-from network.notifications import service as notifications
 from network.posts import access, listing
 from network.posts.listing import CommentItem
-from network.realtime import broadcast
 
 MAX_COMMENT = 5_000
 MAX_PAGE = 200
@@ -117,8 +115,7 @@ def add_comment(author: Member, post_id: int, body: str, *, key: str | None = No
             if attempt == 2 or key is None:
                 raise
     created = load_comment(comment.id)
-    broadcast.conversation_changed(EventKind.comment, created)
-    notifications.comment_added(created)
+    signals.send(signals.comment_created, comment=created)
     return created
 
 
@@ -158,7 +155,7 @@ def _change(actor: Member, comment_id: int, change: Any) -> Comment:
         kind = change(session, post, comment)
         _next_event(session, post, kind, comment)
     changed = load_comment(comment_id)
-    broadcast.conversation_changed(kind, changed)
+    signals.send(signals.comment_changed, kind=kind, comment=changed)
     return changed
 
 

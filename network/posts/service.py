@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from network import idempotency, sanitize, text_rules
+from network import idempotency, sanitize, signals, text_rules
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
 from network.extensions import db
@@ -103,10 +103,7 @@ def create_post(
             # Another request with this key committed first: replay its answer.
     log.info("post created post=%s author=%s", post.id, author.id)
     created = load_post(post.id)
-    if created.is_announcement:
-        from network.notifications import service as notifications
-
-        notifications.announcement_made(created)
+    signals.send(signals.post_created, post=created)
     return created
 
 
@@ -160,16 +157,9 @@ def edit_post(
         post.version += 1
         post.edited_at = utcnow()
         uses.record_post(session, post)
-    if fields["visibility"] == Visibility.members:
-        _access_changed(post_id)  # visitors listening to it must stop hearing it
+    narrowed = fields["visibility"] == Visibility.members
+    signals.send(signals.post_changed, post_id=post_id, narrowed=narrowed)
     return load_post(post_id)
-
-
-def _access_changed(post_id: int) -> None:
-    # After the commit: sockets that may no longer see the post leave its room.
-    from network.realtime import broadcast
-
-    broadcast.post_access_changed(post_id)
 
 
 def _check_visible(viewer: Any, post: Post | None) -> None:
@@ -194,7 +184,7 @@ def delete_post(actor: Member, post_id: int) -> None:
         post.is_announcement, post.pinned_until = False, None
         post.version += 1
     log.info("post deleted post=%s by=%s", post_id, actor.id)
-    _access_changed(post_id)
+    signals.send(signals.post_changed, post_id=post_id, narrowed=True)
 
 
 def set_post_hidden(moderator: Member, post_id: int, hidden: bool) -> Post:
@@ -215,6 +205,5 @@ def set_post_hidden(moderator: Member, post_id: int, hidden: bool) -> Post:
         post.state = wanted
         post.version += 1
     log.info("post %s post=%s by=%s", "hidden" if hidden else "restored", post_id, moderator.id)
-    if hidden:
-        _access_changed(post_id)
+    signals.send(signals.post_changed, post_id=post_id, narrowed=hidden)
     return load_post(post_id)

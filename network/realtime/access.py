@@ -19,11 +19,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from network.case_studies import access as case_studies
 from network.exceptions import ServiceError
 from network.extensions import db, socketio
 from network.logs import get_logger
 from network.models import Member, Post
-from network.realtime import connections
+from network.posts.access import can_view_post
+from network.realtime import broadcast, connections
 from network.realtime.rooms import case_study_room, post_room
 
 log = get_logger("realtime")
@@ -53,9 +55,6 @@ def post_access_changed(post_id: int) -> None:
 
     Each one evicted gets `post_hidden`; never raises (the write already committed).
     """
-    from network.posts.access import can_view_post
-    from network.realtime import broadcast
-
     room = post_room(post_id)
     try:
         here = connections.listening_to(room)
@@ -83,8 +82,6 @@ def case_study_access_changed(case_study_id: int, *, tell: bool = True) -> None:
     `tell` sends each one `case_study_withdrawn` (an audience change); a withdrawal
     has told the whole room already.  Never raises.
     """
-    from network.case_studies import access as case_studies
-
     room = case_study_room(case_study_id)
     try:
         here = connections.listening_to(room)

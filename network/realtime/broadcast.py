@@ -8,7 +8,8 @@ from network import serializers
 from network.extensions import socketio
 from network.logs import get_logger
 from network.models import Comment, ConversationEvent, EventKind
-from network.realtime.rooms import post_room
+from network.realtime import connections
+from network.realtime.rooms import case_study_room, post_room
 
 log = get_logger("realtime")
 
@@ -48,8 +49,6 @@ def conversation_changed(kind: EventKind, comment: Comment) -> None:
 
 def presence(post_id: int) -> None:
     """Tell a post's room how many are here and which staff members are (this process)."""
-    from network.realtime import connections
-
     here = connections.in_room(post_room(post_id))
     viewers = {c.member_id if c.member_id is not None else c.sid for c in here}
     staff = sorted({c.handle for c in here if c.is_staff and c.handle})
@@ -60,37 +59,14 @@ def presence(post_id: int) -> None:
     )
 
 
-def post_access_changed(post_id: int) -> None:
-    """After a post was hidden, deleted or made members-only: whoever may not see it leaves.
-
-    Those sockets get `post_hidden` and hear nothing more of the post (realtime/access.py).
-    """
-    from network.realtime import access
-
-    access.post_access_changed(post_id)
-
-
 def case_study_withdrawn(case_study_id: int) -> None:
     """Tell every open page showing the case study (visitors included) to remove it.
 
     The event carries the id alone: nothing of the story travels once consent is gone.
     """
-    from network.realtime.rooms import case_study_room
-
     try:
         socketio.emit(
             "case_study_withdrawn", {"id": case_study_id}, to=case_study_room(case_study_id)
         )
     except Exception:  # the database already hides it; the page's next load shows that
         log.exception("broadcast failed case_study=%s", case_study_id)
-    from network.realtime import access
-
-    # Staff may still see a withdrawn story; everyone else stops hearing of it.
-    access.case_study_access_changed(case_study_id, tell=False)
-
-
-def case_study_audience_changed(case_study_id: int) -> None:
-    """After a publication: watchers outside the new audience are told it is gone, and leave."""
-    from network.realtime import access
-
-    access.case_study_access_changed(case_study_id, tell=True)
