@@ -36,22 +36,45 @@ class Page(Generic[Item]):
     next_cursor: str | None
 
 
-def encode(created_at: datetime, row_id: int) -> str:
-    raw = json.dumps([created_at.isoformat(), row_id], separators=(",", ":"))
+def pack(value: Any) -> str:
+    """An opaque cursor for a JSON-able value: unpadded base64url of its compact JSON."""
+    raw = json.dumps(value, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode(cursor: str | None) -> Position | None:
-    """The position a cursor names; None for the first page; BadCursor for garbage."""
+def unpack(cursor: str | None) -> Any | None:
+    """The value a cursor of ours carries; None for no cursor (the first page).
+
+    Raises BadCursor for one over MAX_CURSOR characters or one that is not
+    base64url of JSON (null included); the caller checks the value's shape.
+    """
     if not cursor:
         return None
     if len(cursor) > MAX_CURSOR:
         raise BadCursor("cursor too long")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        moment = datetime.fromisoformat(created)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise BadCursor("malformed cursor") from None
+    if value is None:
+        raise BadCursor("malformed cursor")  # we never pack null: None means "first page"
+    return value
+
+
+def encode(created_at: datetime, row_id: int) -> str:
+    return pack([created_at.isoformat(), row_id])
+
+
+def decode(cursor: str | None) -> Position | None:
+    """The position a cursor names; None for the first page; BadCursor for garbage."""
+    value = unpack(cursor)
+    if value is None:
+        return None
+    try:
+        created, row_id = value
+        moment = datetime.fromisoformat(created)
+    except (ValueError, TypeError):
         raise BadCursor("malformed cursor") from None
     if not isinstance(row_id, int) or isinstance(row_id, bool) or moment.tzinfo is None:
         raise BadCursor("malformed cursor")
