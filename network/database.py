@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from network.extensions import db
 # Execution option of a write transaction whose writes no page shows (network/page_cache
 # reads it: the page generation does not move for them).
 PAGES_UNCHANGED = "network_pages_unchanged"
+HOW_TO_MIGRATE = "Fix: run `flask --app network db upgrade`."
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _IMMEDIATE = "network_immediate"
@@ -91,3 +93,18 @@ def write_transaction(*, pages_unchanged: bool = False) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def schema_problem(app: Flask) -> str | None:
+    """Why the app's database cannot hold its data (cannot be opened, lacks tables), or None."""
+    with app.app_context():
+        try:
+            tables = set(inspect(db.engine).get_table_names())
+        except SQLAlchemyError as error:
+            return f"the database cannot be opened ({type(error).__name__})"
+        finally:
+            db.session.remove()
+    missing = sorted(set(db.metadata.tables) - tables)
+    if missing:
+        return f"the database lacks tables ({', '.join(missing[:3])}…)"
+    return None

@@ -10,6 +10,7 @@ from email.utils import make_msgid
 from blinker import Namespace
 from flask import current_app
 
+from network.community import service as community
 from network.logs import get_logger
 
 log = get_logger("mail")
@@ -80,8 +81,6 @@ def _message(to: str, subject: str, body: str) -> EmailMessage:
 
 
 def _community_name() -> str | None:
-    from network.community import service as community
-
     return community.profile().name
 
 

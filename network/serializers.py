@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from network.models import Comment, ContentState, Member, Post, Profile
+from network.profiles.avatars import avatar_url
 
 
 def rfc3339(moment: datetime | None) -> str | None:
@@ -19,8 +20,6 @@ def rfc3339(moment: datetime | None) -> str | None:
 
 
 def member_summary(member: Member) -> dict[str, Any]:
-    from network.profiles.avatars import avatar_url
-
     return {
         "handle": member.handle,
         "display_name": member.display_name,

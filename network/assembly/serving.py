@@ -6,17 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Config, Flask
-from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
 
 from network import config
+from network.accounts import members
+from network.extensions import db
 from network.config import secret_problem
+from network.database import HOW_TO_MIGRATE, schema_problem
 
 HOW_TO_SET_THE_KEY = (
     "Fix: run `flask --app network gen-secret` (writes instance/config.py), "
     "or set NETWORK_SECRET_KEY to a random value of at least 32 characters."
 )
-HOW_TO_MIGRATE = "Fix: run `flask --app network db upgrade`."
 
 
 def problems_before_serving(app: Flask) -> list[str]:
@@ -26,26 +26,11 @@ def problems_before_serving(app: Flask) -> list[str]:
         problem = secret_problem(app.config.get("SECRET_KEY"))
         if problem:
             problems.append(f"Refusing to serve: {problem}. {HOW_TO_SET_THE_KEY}")
-    schema = _schema_problem(app)
+    schema = schema_problem(app)
     if schema:
         problems.append(f"Refusing to serve: {schema}. {HOW_TO_MIGRATE}")
     return problems
 
-
-def _schema_problem(app: Flask) -> str | None:
-    from network.extensions import db
-
-    with app.app_context():
-        try:
-            tables = set(inspect(db.engine).get_table_names())
-        except SQLAlchemyError as error:
-            return f"the database cannot be opened ({type(error).__name__})"
-        finally:
-            db.session.remove()
-    missing = sorted(set(db.metadata.tables) - tables)
-    if missing:
-        return f"the database lacks tables ({', '.join(missing[:3])}…)"
-    return None
 
 
 def announce_first_admin(app: Flask, base_url: str | None) -> list[str]:
@@ -54,9 +39,6 @@ def announce_first_admin(app: Flask, base_url: str | None) -> list[str]:
     SEC-05: there is no default account; whoever reads the server console
     (the operator) creates the first admin through this link.
     """
-    from network.accounts import members
-    from network.extensions import db
-
     with app.app_context():
         try:
             if not members.needs_first_admin():

@@ -8,13 +8,19 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_datetime
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from network import i18n
 from network.community import service as community
 from network.models import utcnow
+from network.notifications.service import unread_count
+from network.permissions import Permission, can
+from network.profiles.avatars import avatar_url
+from network.sanitize import plain_text, upload_images
+from network.serializers import rfc3339
 from network.sharing.service import shareable_post
 from network.sharing.urls import absolute, canonical
 
@@ -62,8 +68,6 @@ def _remembered_excerpt(markup: str, limit: int) -> str:
 
 
 def _plain_text(markup: str, limit: int) -> str:
-    from network.sanitize import plain_text
-
     return plain_text(markup, limit)
 
 
@@ -117,36 +121,24 @@ def _state_label(state: Any) -> str:
 
 
 def _first_image(markup: str) -> str | None:
-    from network.sanitize import upload_images
-
     return next(iter(upload_images(markup)), None)
 
 
 def _unread_notifications() -> int:
     """The badge's number, read once per request and only by pages that show it."""
-    from flask import g
-    from flask_login import current_user
-
     if not current_user.is_authenticated:
         return 0
     if "unread_notifications" not in g:
-        from network.notifications.service import unread_count
-
         g.unread_notifications = unread_count(current_user)
     return g.unread_notifications
 
 
 def _can(member: Any, permission: str) -> bool:
-    from network.permissions import Permission, can
-
     return can(member, Permission(permission))
 
 
 def init_app(app: Flask) -> None:
     # Imported once here, not inside a wrapper per call: every author line asks.
-    from network.profiles.avatars import avatar_url
-    from network.serializers import rfc3339
-
     app.context_processor(_layout_context)
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["rfc3339"] = rfc3339

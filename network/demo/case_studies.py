@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from network.case_studies import service
+from network.case_studies import authoring, consent
 from network.case_studies.content import Draft
-from network.models import Member
+from network.extensions import db
+from network.models import CaseStudy, CaseStudyRevision, Member
 from network.profiles import service as profiles
 
 
@@ -96,16 +97,13 @@ def publish_stories(people: dict[str, Member]) -> int:
     for story in STORIES:
         author, customer = people[story.author], people[story.customer]
         profiles.set_open_to_case_studies(customer, True)
-        case_study = service.create(author, customer.handle, story.draft)
-        service.request_consent(author, case_study.id)
-        service.grant_consent(customer, case_study.id, _current_hash(case_study.id), story.scopes)
-        service.publish(author, case_study.id)
+        case_study = authoring.create(author, customer.handle, story.draft)
+        consent.request_consent(author, case_study.id)
+        consent.grant_consent(customer, case_study.id, _current_hash(case_study.id), story.scopes)
+        consent.publish(author, case_study.id)
     return len(STORIES)
 
 
 def _current_hash(case_study_id: int) -> str:
-    from network.extensions import db
-    from network.models import CaseStudy, CaseStudyRevision
-
     case_study = db.session.get(CaseStudy, case_study_id)
     return db.session.get(CaseStudyRevision, case_study.current_revision_id).content_hash

@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from network.accounts import members
-from network.assembly.serving import HOW_TO_MIGRATE, _schema_problem
+from network.database import HOW_TO_MIGRATE, schema_problem
 from network.community import service as community
 from network.database import write_transaction
 from network.demo import case_studies
@@ -114,7 +114,7 @@ def existing_demo_posts() -> int | None:
 
 def check_schema() -> None:
     """Raise DemoRefused unless the database has every table (it was migrated)."""
-    problem = _schema_problem(current_app._get_current_object())  # type: ignore[attr-defined]
+    problem = schema_problem(current_app._get_current_object())  # type: ignore[attr-defined]
     if problem:
         raise DemoRefused(f"Cannot seed the demo: {problem}. {HOW_TO_MIGRATE}")
 

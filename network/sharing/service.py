@@ -15,6 +15,7 @@ from network.models import ContentState, Member, Post, Visibility, utcnow
 from network.models.profile import Profile
 from network.posts import listing
 from network.posts.listing import PostItem
+from network.profiles.service import listed_to
 
 ATOM_ENTRIES = 50
 SITEMAP_POSTS = 10_000
@@ -58,8 +59,6 @@ def most_discussed(days: int = 7, limit: int = 5) -> list[PostItem]:
 
 def public_profiles(limit: int) -> list[Member]:
     """Members an anonymous visitor may see: the directory's own rule, for nobody."""
-    from network.profiles.service import listed_to
-
     return list(
         db.session.scalars(
             select(Member)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 
 def canonical(endpoint: str, **values: Any) -> str:
@@ -21,6 +21,4 @@ def absolute(path: str) -> str:
     public = current_app.config["PUBLIC_URL"]
     if public:
         return public + path
-    from flask import request
-
     return request.url_root.rstrip("/") + path

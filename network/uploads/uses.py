@@ -29,6 +29,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from network import sanitize
+from network.case_studies import access as case_studies
+from network.community import service as community
 from network.exceptions import NotFound
 from network.extensions import db
 from network.models import (
@@ -44,6 +46,8 @@ from network.models import (
     UploadPurpose,
     Visibility,
 )
+from network.posts import access as post_access
+from network.profiles import service as profiles
 from network.uploads.service import upload_url
 
 #: posts and case studies looked at per request: a picture shown in more than this is rare,
@@ -111,8 +115,6 @@ def record_case_study(session: Session, revision: CaseStudyRevision) -> None:
 
 
 def _community_shows(name: str) -> bool:
-    from network.community import service as community
-
     settings = community.profile()
     if settings.logo == name:
         return True
@@ -122,8 +124,6 @@ def _community_shows(name: str) -> bool:
 
 
 def _through_posts(viewer: Any, upload: Upload) -> Audience | None:
-    from network.posts import access
-
     posts = db.session.scalars(
         select(Post)
         .join(PostUpload, PostUpload.post_id == Post.id)
@@ -133,7 +133,7 @@ def _through_posts(viewer: Any, upload: Upload) -> Audience | None:
     ).all()
     best = None
     for post in posts:
-        if not access.can_view_post(viewer, post):
+        if not post_access.can_view_post(viewer, post):
             continue
         if post.visibility == Visibility.public and post.state == ContentState.visible:
             return Audience.public
@@ -142,8 +142,6 @@ def _through_posts(viewer: Any, upload: Upload) -> Audience | None:
 
 
 def _through_case_studies(viewer: Any, upload: Upload) -> Audience | None:
-    from network.case_studies import access
-
     as_logo = set(
         db.session.scalars(
             select(CaseStudyRevision.case_study_id)
@@ -166,7 +164,7 @@ def _through_case_studies(viewer: Any, upload: Upload) -> Audience | None:
     best = None
     for case_study_id in sorted(as_logo | set(in_prose))[:MAX_CASE_STUDIES]:
         try:
-            viewed = access.view(viewer, case_study_id)
+            viewed = case_studies.view(viewer, case_study_id)
         except NotFound:
             continue
         story = viewed.published
@@ -185,8 +183,6 @@ def _through_case_studies(viewer: Any, upload: Upload) -> Audience | None:
 
 
 def _through_profile(viewer: Any, upload: Upload) -> Audience | None:
-    from network.profiles import service as profiles
-
     row = db.session.execute(
         select(Member.handle, Profile.bio_html)
         .join(Profile, Profile.member_id == Member.id)
