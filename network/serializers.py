@@ -6,17 +6,11 @@ must be loaded by the query that fetched the entity (models raise on lazy loads)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from network.models import Comment, ContentState, Member, Post, Profile
 from network.profiles.avatars import avatar_url
-
-
-def rfc3339(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+from network.times import rfc3339
 
 
 def member_summary(member: Member) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from network.notifications.service import unread_count
 from network.permissions import Permission, can
 from network.profiles.avatars import avatar_url
 from network.sanitize import plain_text, upload_images
-from network.serializers import rfc3339
 from network.sharing.service import shareable_post
 from network.sharing.urls import absolute, canonical
+from network.times import rfc3339
 
 
 def _layout_context() -> dict[str, Any]:

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import joinedload
 
-from network import mail, sanitize, serializers
+from network import mail, sanitize, times
 from network.database import write_transaction
 from network.extensions import db, socketio
 from network.logs import get_logger
@@ -230,7 +230,7 @@ def serialize(item: Notification) -> dict[str, Any]:
         "kind": item.kind.value,
         "text": text(item),
         "url": url(item),
-        "created_at": serializers.rfc3339(item.created_at),
+        "created_at": times.rfc3339(item.created_at),
     }
 
 
