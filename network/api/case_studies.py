@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from network import pagination, serializers
-from network.api import schemas
+from network.api import case_study_spec
 from network.api.auth import api_member, caller, token_required
 from network.api.blueprint import blueprint, idempotency_key
 from network.api.errors import ApiError, from_service
@@ -133,7 +133,7 @@ def _checked_figures(data: dict[str, Any]) -> dict[str, Any]:
     for figure in data.get("figures") or []:
         if isinstance(figure, dict):
             try:
-                check(schemas.FIGURE, figure)
+                check(case_study_spec.FIGURE, figure)
             except ApiError as error:
                 error.field = "figures"
                 raise
@@ -173,7 +173,7 @@ def create_case_study() -> tuple[Response, int, dict[str, str]]:
     member = caller()
     if not access.is_staff(member):
         raise Forbidden(service.ONLY_STAFF)  # before any word on the body (SEC-11)
-    data = _checked_figures(json_body(schemas.NEW_CASE_STUDY))
+    data = _checked_figures(json_body(case_study_spec.NEW_CASE_STUDY))
     customer = data.pop("customer")
     draft = content.Draft(**data)
     case_study = service.create(member, customer, draft, key=idempotency_key())
@@ -188,7 +188,7 @@ def revise_case_study(case_study_id: int) -> Response:
     member = caller()
     case_study_id = path_id(case_study_id)
     viewed = _may_act(member, case_study_id, as_staff=True)
-    data = _checked_figures(json_body(schemas.CASE_STUDY_CHANGES))
+    data = _checked_figures(json_body(case_study_spec.CASE_STUDY_CHANGES))
     base_revision = data.pop("base_revision", None)
     draft = dataclasses.replace(content.as_draft(viewed.current), **data)
     return _act(
@@ -205,7 +205,7 @@ def ask_consent(case_study_id: int) -> Response:
     member = caller()
     case_study_id = path_id(case_study_id)
     _may_act(member, case_study_id, as_staff=True)
-    revision = _optional_body(schemas.CONSENT_REQUEST).get("revision")
+    revision = _optional_body(case_study_spec.CONSENT_REQUEST).get("revision")
     return _act(
         member,
         case_study_id,
@@ -233,7 +233,7 @@ def grant_consent(case_study_id: int) -> Response:
     member = caller()
     case_study_id = path_id(case_study_id)
     _may_act(member, case_study_id, as_subject=True)
-    scopes = json_body(schemas.CONSENT)
+    scopes = json_body(case_study_spec.CONSENT)
     revision = scopes.pop("revision")
     return _act(
         member,
@@ -249,7 +249,7 @@ def ask_for_changes(case_study_id: int) -> Response:
     member = caller()
     case_study_id = path_id(case_study_id)
     _may_act(member, case_study_id, as_subject=True)
-    data = json_body(schemas.CHANGE_REQUEST)
+    data = json_body(case_study_spec.CHANGE_REQUEST)
     return _act(
         member,
         case_study_id,

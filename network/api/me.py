@@ -3,14 +3,14 @@
 PATCH changes only the fields it names.  Profile fields go through the
 profile write path in one call; each member setting has its own service.
 A later flag (say, mail preferences) is one more entry in MEMBER_SETTINGS
-and one more property in schemas.me_changes.  Settings are applied after
+and one more property in me_changes.  Settings are applied after
 the profile fields: the opt-in to case studies is stored on the profile row,
 and saving it first would make the caller's profile version stale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Response, current_app, jsonify
@@ -18,15 +18,18 @@ from flask_babel import lazy_gettext as _l
 
 from network import serializers
 from network.accounts import members
-from network.api import schemas
+from network.accounts.validation import MAX_DISPLAY_NAME
+from network.api import spec
 from network.api.auth import caller, token_required
 from network.api.blueprint import blueprint
 from network.api.errors import ApiError
+from network.api.users import PROFILE_PROPERTIES
 from network.api.validation import json_body
 from network.exceptions import Conflict
 from network.extensions import db
 from network.models import Member, Role
 from network.profiles import service as profiles
+from network.profiles.fields import MAX_BIO, MAX_COMPANY, MAX_TITLE
 
 PROFILE_FIELDS = ("display_name", "title", "company", "bio")
 MEMBER_SETTINGS: dict[str, Callable[[Member, Any], Any]] = {
@@ -58,7 +61,7 @@ def me() -> Response:
 @token_required
 def change_me() -> Response:
     member = caller()
-    changes = json_body(schemas.me_changes(current_app.config["LANGUAGES"]))
+    changes = json_body(me_changes(current_app.config["LANGUAGES"]))
     version = changes.pop("version", None)
     named = {name: changes[name] for name in PROFILE_FIELDS if name in changes}
     if named:
@@ -110,3 +113,67 @@ def _save_profile(member: Member, named: dict[str, Any], version: int | None) ->
 def _conflict(member: Member) -> ApiError:
     db.session.expire_all()
     return ApiError(409, CHANGED_MEANWHILE, current=own_view(member))
+
+
+# The description ---------------------------------------------------------------------------------
+
+
+def me_changes(languages: Sequence[str]) -> spec.Schema:
+    """PATCH /me: each field is optional, and only the fields sent change."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "display_name": spec.text(MAX_DISPLAY_NAME, required=True),
+            "title": spec.text(MAX_TITLE, nullable=True),
+            "company": spec.text(MAX_COMPANY, nullable=True),
+            "bio": spec.text(MAX_BIO, nullable=True, description="Markdown."),
+            "language": {"type": "string", "enum": list(languages)},
+            "open_to_case_studies": {
+                "type": "boolean",
+                "description": "Customers only: whether staff may write a case study about you. "
+                "true from anyone else is 422.",
+            },
+            "version": {
+                **spec.VERSION,
+                "description": "Optional: the profile version you last read. When given, a "
+                "stale one is answered 409; without it, the fields you send are saved "
+                "over whatever is there.",
+            },
+        },
+    }
+
+
+ME = spec.answer(
+    {
+        **PROFILE_PROPERTIES,
+        "email": {"type": "string"},
+        "language": {"type": ["string", "null"]},
+        "version": {"type": "integer", "description": "The profile version (0: never saved)."},
+    },
+    optional={
+        "open_to_case_studies": {
+            "type": "boolean",
+            "description": "Customers only: whether you are open to case studies.",
+        }
+    },
+)
+
+# MeChanges names the community's languages, so openapi.document adds it from me_changes.
+SCHEMAS: dict[str, spec.Schema] = {"Me": ME, "MeConflict": spec.error_schema(spec.ref("Me"))}
+
+PATHS: dict[str, spec.PathItem] = {
+    "/me": {
+        "get": spec.op(
+            "getMe", "Your own profile and settings", tag="me", ok=spec.ok(200, "You.", "Me")
+        ),
+        "patch": spec.op(
+            "changeMe",
+            "Change your profile or settings; only the fields sent change",
+            tag="me",
+            ok=spec.ok(200, "You, as saved.", "Me"),
+            body="MeChanges",
+            conflict="MeConflict",
+        ),
+    },
+}

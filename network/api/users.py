@@ -6,9 +6,11 @@ from flask import Response, jsonify
 
 from network import idempotency, serializers
 from network.accounts.validation import HANDLE_PATTERN
+from network.api import spec
 from network.api.auth import api_member, caller, token_required
 from network.api.blueprint import blueprint, idempotency_key, no_content
 from network.api.errors import ApiError
+from network.models import ProfileVisibility, Role
 from network.profiles import follows
 from network.profiles import service as profiles
 
@@ -47,3 +49,69 @@ def follow(handle: str) -> Response:
 def unfollow(handle: str) -> Response:
     follows.unfollow(caller(), _known_form(handle))
     return no_content()
+
+
+# The description ---------------------------------------------------------------------------------
+
+# What a profile shows; me.py adds the owner's own fields to it.
+PROFILE_PROPERTIES: spec.Schema = {
+    "handle": {"type": "string"},
+    "display_name": {"type": "string"},
+    "role": {"type": "string", "enum": spec.values(Role)},
+    "avatar_url": {"type": "string"},
+    "is_staff": {"type": "boolean"},
+    "title": {"type": ["string", "null"]},
+    "company": {"type": ["string", "null"]},
+    "bio": {"type": "string"},
+    "bio_html": {"type": "string"},
+    "links": {"type": "array", "items": {"type": "string"}},
+    "visibility": {"type": "string", "enum": spec.values(ProfileVisibility)},
+    "joined_at": spec.TIME,
+    "followers": spec.COUNT,
+    "following": spec.COUNT,
+}
+
+PROFILE = spec.answer({**PROFILE_PROPERTIES, "you_follow": {"type": "boolean"}})
+
+SCHEMAS: dict[str, spec.Schema] = {"Profile": PROFILE}
+
+HANDLE = {
+    "name": "handle",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": spec.HANDLE},
+}
+
+PATHS: dict[str, spec.PathItem] = {
+    "/users/{handle}": {
+        "parameters": [HANDLE],
+        "get": spec.op(
+            "getUser",
+            "A member's profile (members-only profiles need a token)",
+            tag="users",
+            ok=spec.ok(200, "The profile.", "Profile"),
+            errors=(404,),
+            public=True,
+        ),
+    },
+    "/users/{handle}/follow": {
+        "parameters": [HANDLE],
+        "post": spec.op(
+            "follow",
+            "Follow a member (following twice is harmless)",
+            tag="users",
+            ok=spec.ok(204, "You follow them."),
+            errors=(403, 404, 422),
+            parameters=[spec.KEY],
+            description="Naturally idempotent: a well-formed Idempotency-Key is accepted and "
+            "changes nothing. Following yourself is 422.",
+        ),
+        "delete": spec.op(
+            "unfollow",
+            "Stop following a member (harmless when you do not follow them)",
+            tag="users",
+            ok=spec.ok(204, "You do not follow them."),
+            errors=(403, 404),
+        ),
+    },
+}

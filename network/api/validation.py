@@ -1,9 +1,10 @@
 """Reading what API callers send: JSON bodies checked against the documented schemas, and
 query parameters.
 
-The request schemas in schemas.py are the single description of a body: the
-OpenAPI document publishes them and ``json_body`` enforces them, so the two
-cannot drift.  Only the JSON Schema words those schemas use are understood.
+The request schemas beside each view (its module's SCHEMAS) are the single
+description of a body: the OpenAPI document publishes them and ``json_body``
+enforces them, so the two cannot drift.  Only the JSON Schema words those
+schemas use are understood.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from network.api import schemas
+from network.api import spec
 
 HTTP_METHODS = {"get", "post", "patch", "put", "delete"}
 STATE_CHANGES = {
@@ -110,8 +110,8 @@ def test_the_languages_offered_are_the_communitys(app, document):
 
 
 def test_the_text_patterns_mean_what_the_services_check():
-    some_text = re.compile(schemas.SOME_TEXT)
-    plain_text = re.compile(schemas.PLAIN_TEXT)
+    some_text = re.compile(spec.SOME_TEXT)
+    plain_text = re.compile(spec.PLAIN_TEXT)
     assert some_text.search("  a ") and some_text.search("x\n\ny")
     assert not some_text.search("") and not some_text.search(" \n\t")
     assert not some_text.search("a\x00") and not plain_text.search("\x00")
