@@ -45,6 +45,10 @@ def authenticate() -> None:
     g.api_token_sent = token is not None
     g.api_authenticated = True
     # Flask-Login's per-request user; set first, so it never loads one from the cookie.
+    # Its public request_loader cannot do this: Flask-Login asks it only when neither
+    # the session nor a remember-me cookie names a user (so a signed-in browser's
+    # cookie would win over the token), and loading from a remember-me cookie
+    # writes the session (a Set-Cookie on an API answer).
     g._login_user = member if member is not None else AnonymousUserMixin()
 
 
