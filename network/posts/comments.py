@@ -11,7 +11,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from network import idempotency, sanitize, signals, text_rules
@@ -83,40 +82,30 @@ def add_comment(author: Member, post_id: int, body: str, *, key: str | None = No
     body = _clean_body(body)
     html = render_comment(body)
     payload = {"post_id": post_id, "body": body}
-    for attempt in (1, 2):
-        try:
-            with write_transaction() as session:
-                earlier = idempotency.replay_or_claim(session, author.id, key, "comment", payload)
-                if earlier is not None:
-                    return load_comment(earlier)
-                post = _locked_post(session, post_id)
-                if post is None or not access.can_view_post(author, post):
-                    raise NotFound(NOT_VISIBLE)
-                if not access.can_comment(author, post):
-                    if post.state != ContentState.visible:
-                        raise Conflict(_l("This post is closed for comments."))
-                    raise Forbidden(_l("You cannot comment here."))
-                post.last_seq += 1
-                post.comment_count += 1
-                comment = Comment(
-                    post_id=post.id,
-                    author_id=author.id,
-                    seq=post.last_seq,
-                    n=0,
-                    body=body,
-                    body_html=html,
-                )
-                session.add(comment)
-                session.flush()
-                _next_event(session, post, EventKind.comment, comment)
-                idempotency.remember(session, author.id, key, "comment", payload, comment.id)
-            break
-        except IntegrityError:
-            if attempt == 2 or key is None:
-                raise
-    created = load_comment(comment.id)
-    signals.send(signals.comment_created, comment=created)
-    return created
+
+    def build(session: Session) -> int:
+        post = _locked_post(session, post_id)
+        if post is None or not access.can_view_post(author, post):
+            raise NotFound(NOT_VISIBLE)
+        if not access.can_comment(author, post):
+            if post.state != ContentState.visible:
+                raise Conflict(_l("This post is closed for comments."))
+            raise Forbidden(_l("You cannot comment here."))
+        post.last_seq += 1
+        post.comment_count += 1
+        comment = Comment(
+            post_id=post.id, author_id=author.id, seq=post.last_seq, n=0, body=body, body_html=html
+        )
+        session.add(comment)
+        session.flush()
+        _next_event(session, post, EventKind.comment, comment)
+        return comment.id
+
+    comment_id, created = idempotency.create_once(author.id, key, "comment", payload, build)
+    comment = load_comment(comment_id)
+    if created:  # a replay answers the first comment and tells nobody again
+        signals.send(signals.comment_created, comment=comment)
+    return comment
 
 
 def load_comment(comment_id: int) -> Comment:

@@ -7,8 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from network import idempotency, sanitize, signals, text_rules
 from network.database import write_transaction
@@ -83,28 +82,22 @@ def create_post(
         "visibility": fields["visibility"].value,
         "pinned_until": str(pinned_until),
     }
-    for attempt in (1, 2):
-        try:
-            with write_transaction() as session:
-                earlier = idempotency.replay_or_claim(session, author.id, key, "post", payload)
-                if earlier is not None:
-                    return load_post(earlier)
-                post = Post(
-                    author_id=author.id, **fields, is_announcement=pin is not None, pinned_until=pin
-                )
-                session.add(post)
-                session.flush()
-                uses.record_post(session, post)  # its pictures take its visibility
-                idempotency.remember(session, author.id, key, "post", payload, post.id)
-            break
-        except IntegrityError:
-            if attempt == 2 or key is None:
-                raise
-            # Another request with this key committed first: replay its answer.
-    log.info("post created post=%s author=%s", post.id, author.id)
-    created = load_post(post.id)
-    signals.send(signals.post_created, post=created)
-    return created
+
+    def build(session: Session) -> int:
+        post = Post(
+            author_id=author.id, **fields, is_announcement=pin is not None, pinned_until=pin
+        )
+        session.add(post)
+        session.flush()
+        uses.record_post(session, post)  # its pictures take its visibility
+        return post.id
+
+    post_id, created = idempotency.create_once(author.id, key, "post", payload, build)
+    post = load_post(post_id)
+    if created:  # a replay answers the first post and tells nobody again
+        log.info("post created post=%s author=%s", post.id, author.id)
+        signals.send(signals.post_created, post=post)
+    return post
 
 
 def load_post(post_id: int) -> Post:
