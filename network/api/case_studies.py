@@ -23,7 +23,8 @@ from network.api.auth import api_member, caller, token_required
 from network.api.blueprint import blueprint, idempotency_key
 from network.api.errors import ApiError, from_service
 from network.api.validation import check, json_body, path_id, query_int, query_text
-from network.case_studies import access, consent_log, content, render, service
+from network.case_studies import access, authoring, consent_log, content, render, service
+from network.case_studies import consent as consents
 from network.exceptions import Conflict, Forbidden, NotFound
 from network.extensions import db
 from network.models import (
@@ -176,7 +177,7 @@ def create_case_study() -> tuple[Response, int, dict[str, str]]:
     data = _checked_figures(json_body(case_study_spec.NEW_CASE_STUDY))
     customer = data.pop("customer")
     draft = content.Draft(**data)
-    case_study = service.create(member, customer, draft, key=idempotency_key())
+    case_study = authoring.create(member, customer, draft, key=idempotency_key())
     location = url_for("api.case_study", case_study_id=case_study.id)
     return jsonify(_answer_for(member, case_study.id)), 201, {"Location": location}
 
@@ -194,7 +195,7 @@ def revise_case_study(case_study_id: int) -> Response:
     return _act(
         member,
         case_study_id,
-        lambda: service.revise(member, case_study_id, draft, base_revision=base_revision),
+        lambda: authoring.revise(member, case_study_id, draft, base_revision=base_revision),
     )
 
 
@@ -209,7 +210,7 @@ def ask_consent(case_study_id: int) -> Response:
     return _act(
         member,
         case_study_id,
-        lambda: service.request_consent(member, case_study_id, revision=revision),
+        lambda: consents.request_consent(member, case_study_id, revision=revision),
     )
 
 
@@ -220,7 +221,7 @@ def publish_case_study(case_study_id: int) -> Response:
     member = caller()
     case_study_id = path_id(case_study_id)
     _may_act(member, case_study_id, as_staff=True)
-    return _act(member, case_study_id, lambda: service.publish(member, case_study_id))
+    return _act(member, case_study_id, lambda: consents.publish(member, case_study_id))
 
 
 # The customer: answer, withdraw -----------------------------------------------------------------
@@ -238,7 +239,7 @@ def grant_consent(case_study_id: int) -> Response:
     return _act(
         member,
         case_study_id,
-        lambda: service.grant_consent(member, case_study_id, revision, scopes),
+        lambda: consents.grant_consent(member, case_study_id, revision, scopes),
     )
 
 
@@ -253,7 +254,7 @@ def ask_for_changes(case_study_id: int) -> Response:
     return _act(
         member,
         case_study_id,
-        lambda: service.request_changes(
+        lambda: consents.request_changes(
             member, case_study_id, data["comment"], revision=data.get("revision")
         ),
     )
@@ -266,7 +267,7 @@ def withdraw_case_study(case_study_id: int) -> Response:
     member = caller()
     case_study_id = path_id(case_study_id)
     _may_act(member, case_study_id, as_subject=True)
-    return _act(member, case_study_id, lambda: service.withdraw(member, case_study_id))
+    return _act(member, case_study_id, lambda: consents.withdraw(member, case_study_id))
 
 
 # Reading ----------------------------------------------------------------------------------------

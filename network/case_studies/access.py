@@ -104,10 +104,8 @@ def _live_story(case_study: CaseStudy, customer: Member, viewer: Any) -> render.
     return render.published_story(case_study, revision, consent, customer, profile)
 
 
-def view(viewer: Any, case_study_id: Any) -> Viewed:
+def view(viewer: Any, case_study_id: int) -> Viewed:
     """The case study for this viewer, or NotFound."""
-    if not isinstance(case_study_id, int) or isinstance(case_study_id, bool):
-        raise NotFound(NOT_FOUND)
     case_study = db.session.get(CaseStudy, case_study_id)
     if case_study is None:
         raise NotFound(NOT_FOUND)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from network.case_studies import access, consent_log, render, scopes, service
+from network.case_studies import access, consent, consent_log, render, scopes
 from network.exceptions import NotFound
 from network.models import (
     CaseStudyStatus,
@@ -133,7 +133,7 @@ def asked_changes(viewed: access.Viewed) -> str | None:
 def as_written(viewed: access.Viewed) -> render.Story | None:
     if viewed.current is None:
         return None
-    company = service.company_of(viewed.case_study.customer_id)
+    company = consent.company_of(viewed.case_study.customer_id)
     return render.story(
         viewed.case_study, viewed.current, viewed.customer, scopes.AS_WRITTEN, company
     )

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from network import signals
-from network.case_studies import access, consent_log, service
+from network.case_studies import access, authoring, consent, consent_log, service
 from network.database import write_transaction
 from network.extensions import db
 from network.models import (
@@ -45,10 +45,10 @@ def expire_due(on: date | None = None) -> list[int]:
         with write_transaction() as session:
             case_study = session.get(CaseStudy, case_study_id, with_for_update=True)
             if case_study.status not in (CaseStudyStatus.approved, CaseStudyStatus.published):
-                service.end_unpublished_consents(session, case_study)
+                authoring.end_unpublished_consents(session, case_study)
                 continue
             current = service.current_revision(session, case_study)
-            service.take_down(session, case_study, RevisionState.expired)
+            consent.take_down(session, case_study, RevisionState.expired)
             case_study.status = CaseStudyStatus.expired
             consent_log.append(session, case_study.id, ConsentAction.expired, None, current)
         signals.send(signals.case_study_expired, case_study_id=case_study_id)

@@ -51,6 +51,7 @@ class CaseStudyForm(FlaskForm):
     customer = StringField(
         _l("Customer's handle"),
         validators=[Optional(), Length(max=100)],
+        filters=[lambda handle: handle or ""],  # the service takes a str: a missing field is ""
         render_kw={"autocomplete": "off"},
     )
     title = StringField(_l("Title"), validators=[Length(max=content.MAX_TITLE + _SLACK)])

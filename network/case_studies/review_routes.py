@@ -9,7 +9,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from network.case_studies import access, consent_log, render, scopes, service
+from network.case_studies import access, consent_log, render, scopes
+from network.case_studies import consent as consents  # the view below is named consent
 from network.case_studies.access import today
 from network.case_studies.blueprint import (
     SCOPE_FIELDS,
@@ -85,11 +86,11 @@ def _review_page(
         try:
             chosen = scopes.parse(scopes_form.chosen())
             if not _has_errors(scopes_form):
-                service.check_scopes(viewed.case_study, current, chosen)
+                consents.check_scopes(viewed.case_study, current, chosen)
         except Invalid as error:
             if not _has_errors(scopes_form):
                 _scope_error(scopes_form, error, current)
-        company = service.company_of(viewed.case_study.customer_id)
+        company = consents.company_of(viewed.case_study.customer_id)
         preview = render.story(
             viewed.case_study, current, viewed.customer, chosen, company, consented_on=today()
         )
@@ -137,7 +138,7 @@ def consent(case_study_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _review_page(viewed, form, ChangesForm(formdata=None), 422)
     try:
-        service.grant_consent(current_user, case_study_id, form.revision.data, form.chosen())
+        consents.grant_consent(current_user, case_study_id, form.revision.data, form.chosen())
     except Invalid as error:
         _scope_error(form, error, viewed.current)
         return _review_page(viewed, form, ChangesForm(formdata=None), 422)
@@ -160,7 +161,7 @@ def request_changes(case_study_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _review_page(viewed, scopes_form, form, 422)
     try:
-        service.request_changes(
+        consents.request_changes(
             current_user, case_study_id, form.comment.data, revision=form.revision.data or None
         )
     except Invalid as error:
@@ -183,7 +184,7 @@ def withdraw(case_study_id: int) -> Response | str:
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("case_studies/withdraw.html", viewed=viewed, form=form)
     try:
-        service.withdraw(current_user, case_study_id)
+        consents.withdraw(current_user, case_study_id)
     except ServiceError:
         abort(404)
     flash(_("Your consent is withdrawn: only you and staff can see the case study now."), "success")

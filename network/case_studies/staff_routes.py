@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from network.case_studies import access, service
+from network.case_studies import access, authoring, consent
 from network.case_studies.blueprint import (
     CHANGED_SINCE_SHOWN,
     as_written,
@@ -115,7 +115,7 @@ def new() -> Response | tuple[str, int]:
         return _editor(form, 422)
     try:
         draft = form.draft(_logo(form, None))
-        case_study = service.create(current_user, form.customer.data, draft, key=form.key.data)
+        case_study = authoring.create(current_user, form.customer.data, draft, key=form.key.data)
     except Invalid as error:
         _refuse(form, error)
         return _editor(form, error.status)
@@ -152,7 +152,7 @@ def edit(case_study_id: int) -> Response | tuple[str, int]:
         return _editor(form, 422, viewed=viewed)
     try:
         draft = form.draft(_logo(form, viewed.current.logo))
-        service.revise(
+        authoring.revise(
             current_user, case_study_id, draft, base_revision=form.base_revision.data or None
         )
     except Invalid as error:
@@ -194,7 +194,7 @@ def _staff_action(case_study_id: int, act: Any, done: str) -> Response:
 def request_consent(case_study_id: int) -> Response:
     return _staff_action(
         case_study_id,
-        lambda viewed: service.request_consent(current_user, case_study_id),
+        lambda viewed: consent.request_consent(current_user, case_study_id),
         _("Sent to the customer for their consent."),
     )
 
@@ -204,6 +204,6 @@ def request_consent(case_study_id: int) -> Response:
 def publish(case_study_id: int) -> Response:
     return _staff_action(
         case_study_id,
-        lambda viewed: service.publish(current_user, case_study_id),
+        lambda viewed: consent.publish(current_user, case_study_id),
         _("The case study is published."),
     )

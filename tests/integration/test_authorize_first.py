@@ -134,7 +134,7 @@ def test_staff_still_hear_what_is_wrong_with_the_body(app, api, employee, world)
 
 
 def test_the_service_checks_who_before_the_comment(app, intruder, world):
-    from network.case_studies import service
+    from network.case_studies import consent
     from network.exceptions import NotFound
     from network.extensions import db
     from network.models import Member
@@ -142,7 +142,7 @@ def test_the_service_checks_who_before_the_comment(app, intruder, world):
     with app.app_context():
         member = db.session.get(Member, intruder.id)
         with pytest.raises(NotFound):
-            service.request_changes(member, world["asked"], None)
+            consent.request_changes(member, world["asked"], None)
         with pytest.raises(NotFound):
-            service.grant_consent(member, world["asked"], None, {})
+            consent.grant_consent(member, world["asked"], None, {})
         assert Role.customer == member.role

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from network.case_studies import access, consent_log, service
+from network.case_studies import access, authoring, consent, consent_log
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
 from network.extensions import db, socketio
@@ -74,7 +74,7 @@ def anonymous_story(app, employee, customer, **scopes):
 
 def test_a_case_study_about_a_customer_who_did_not_opt_in_is_refused(app, customer, employee):
     with app.app_context(), pytest.raises(Invalid) as refused:
-        service.create(fresh(employee), customer.handle, draft())
+        authoring.create(fresh(employee), customer.handle, draft())
     assert refused.value.field == "customer" and "open to case studies" in refused.value.message
 
 
@@ -85,9 +85,9 @@ def test_only_staff_write_case_studies_and_only_about_customers(
     with app.app_context():
         for outsider in (intruder, moderator):
             with pytest.raises(Forbidden):
-                service.create(fresh(outsider), customer.handle, draft())
+                authoring.create(fresh(outsider), customer.handle, draft())
         with pytest.raises(Invalid) as refused:
-            service.create(fresh(employee), employee.handle, draft())
+            authoring.create(fresh(employee), employee.handle, draft())
         assert refused.value.field == "customer"
 
 
@@ -103,8 +103,8 @@ def test_every_save_is_a_revision_with_its_own_hash_and_state(app, customer, emp
     case_study_id = make_case_study(app, employee, customer)
     first = current_hash(app, case_study_id)
     with app.app_context():
-        service.revise(fresh(employee), case_study_id, draft(title="Bread at dawn"))
-        service.revise(fresh(employee), case_study_id, draft(title="Bread at dawn"))  # a retry
+        authoring.revise(fresh(employee), case_study_id, draft(title="Bread at dawn"))
+        authoring.revise(fresh(employee), case_study_id, draft(title="Bread at dawn"))  # a retry
         revisions = list(
             db.session.scalars(
                 select(CaseStudyRevision)
@@ -123,11 +123,11 @@ def test_a_stale_edit_is_a_conflict_not_an_overwrite(app, customer, employee):
     case_study_id = make_case_study(app, employee, customer)
     base = current_hash(app, case_study_id)
     with app.app_context():
-        service.revise(
+        authoring.revise(
             fresh(employee), case_study_id, draft(title="First edit"), base_revision=base
         )
         with pytest.raises(Conflict):
-            service.revise(
+            authoring.revise(
                 fresh(employee), case_study_id, draft(title="Second edit"), base_revision=base
             )
 
@@ -137,15 +137,15 @@ def test_figures_are_kept_apart_and_checked(app, customer, employee):
     with app.app_context():
         for figures in ("12%", [{"label": "x"}], [{"label": "a", "value": "1", "color": "red"}]):
             with pytest.raises(Invalid) as refused:
-                service.create(fresh(employee), customer.handle, draft(figures=figures))
+                authoring.create(fresh(employee), customer.handle, draft(figures=figures))
             assert refused.value.field == "figures"
 
 
 def test_a_retried_create_with_one_key_makes_one_case_study(app, customer, employee):
     opt_in(app, customer)
     with app.app_context():
-        first = service.create(fresh(employee), customer.handle, draft(), key="retry-key-123")
-        second = service.create(fresh(employee), customer.handle, draft(), key="retry-key-123")
+        first = authoring.create(fresh(employee), customer.handle, draft(), key="retry-key-123")
+        second = authoring.create(fresh(employee), customer.handle, draft(), key="retry-key-123")
         assert first.id == second.id
         assert db.session.scalar(select(db.func.count(CaseStudy.id))) == 1
 
@@ -157,10 +157,10 @@ def test_publishing_needs_the_customers_consent_to_that_revision(app, customer, 
     opt_in(app, customer)
     case_study_id = make_case_study(app, employee, customer)
     with app.app_context(), pytest.raises(Conflict):
-        service.publish(fresh(employee), case_study_id)
+        consent.publish(fresh(employee), case_study_id)
     ask(app, employee, case_study_id)
     with app.app_context(), pytest.raises(Conflict):
-        service.publish(fresh(employee), case_study_id)
+        consent.publish(fresh(employee), case_study_id)
     grant(app, customer, case_study_id)
     assert status_of(app, case_study_id) == "approved"
     publish(app, employee, case_study_id)
@@ -175,16 +175,16 @@ def test_only_the_named_customer_can_answer(app, customer, employee, intruder, a
     scopes = {**PRIVATE_SCOPES}
     with app.app_context():
         with pytest.raises(NotFound):
-            service.grant_consent(fresh(intruder), case_study_id, revision, scopes)
+            consent.grant_consent(fresh(intruder), case_study_id, revision, scopes)
         with pytest.raises(NotFound):
-            service.request_changes(fresh(intruder), case_study_id, "Change it")
+            consent.request_changes(fresh(intruder), case_study_id, "Change it")
         with pytest.raises(NotFound):
-            service.withdraw(fresh(intruder), case_study_id)
+            consent.withdraw(fresh(intruder), case_study_id)
         for staff in (employee, admin):  # the issue: anyone but the customer gets 404
             with pytest.raises(NotFound):
-                service.grant_consent(fresh(staff), case_study_id, revision, scopes)
+                consent.grant_consent(fresh(staff), case_study_id, revision, scopes)
             with pytest.raises(NotFound):
-                service.withdraw(fresh(staff), case_study_id)
+                consent.withdraw(fresh(staff), case_study_id)
     assert status_of(app, case_study_id) == "awaiting_consent"
 
 
@@ -203,10 +203,10 @@ def test_consent_to_a_revision_that_is_not_the_current_one_is_a_conflict(app, cu
     case_study_id = make_case_study(app, employee, customer)
     shown = ask(app, employee, case_study_id)
     with app.app_context():
-        service.revise(fresh(employee), case_study_id, draft(results="Downtime fell by half."))
-        service.request_consent(fresh(employee), case_study_id)
+        authoring.revise(fresh(employee), case_study_id, draft(results="Downtime fell by half."))
+        consent.request_consent(fresh(employee), case_study_id)
         with pytest.raises(Conflict):
-            service.grant_consent(fresh(customer), case_study_id, shown, PRIVATE_SCOPES)
+            consent.grant_consent(fresh(customer), case_study_id, shown, PRIVATE_SCOPES)
 
 
 def test_asking_for_changes_goes_back_to_the_staff(app, customer, employee):
@@ -215,8 +215,8 @@ def test_asking_for_changes_goes_back_to_the_staff(app, customer, employee):
     ask(app, employee, case_study_id)
     with app.app_context():
         with pytest.raises(Invalid):
-            service.request_changes(fresh(customer), case_study_id, "   ")
-        service.request_changes(fresh(customer), case_study_id, "Please drop the oven count.")
+            consent.request_changes(fresh(customer), case_study_id, "   ")
+        consent.request_changes(fresh(customer), case_study_id, "Please drop the oven count.")
         kinds = db.session.scalars(
             select(Notification.kind).where(Notification.member_id == employee.id)
         ).all()
@@ -262,7 +262,7 @@ def test_anonymous_is_refused_while_the_text_names_the_customer_and_says_where(
         app, employee, customer, solution="Carla rebuilt the morning shift."
     )
     with app.app_context(), pytest.raises(Invalid) as refused:
-        service.grant_consent(fresh(customer), case_study_id, revision, PRIVATE_SCOPES)
+        consent.grant_consent(fresh(customer), case_study_id, revision, PRIVATE_SCOPES)
     assert refused.value.field == "name"
     assert "“Carla”" in refused.value.message and "Solution" in refused.value.message
     assert "rebuilt the morning shift" in refused.value.message
@@ -275,13 +275,13 @@ def test_each_place_is_reported_once_and_a_long_list_is_cut(app, member_factory,
         app, employee, jake, challenge="Jake Miller came first. Later the Miller family came too."
     )
     with app.app_context(), pytest.raises(Invalid) as refused:
-        service.grant_consent(fresh(jake), case_study_id, revision, PRIVATE_SCOPES)
+        consent.grant_consent(fresh(jake), case_study_id, revision, PRIVATE_SCOPES)
     message = refused.value.message
     assert message.count("” appears in ") == 2  # "Jake Miller" once, then the lone "Miller"
     assert "“Jake Miller”" in message and "“Miller”" in message and "“Jake”" not in message
     wordy, revision2 = _asked(app, employee, jake, results=" ".join(["Jake Miller."] * 9))
     with app.app_context(), pytest.raises(Invalid) as refused:
-        service.grant_consent(fresh(jake), wordy, revision2, PRIVATE_SCOPES)
+        consent.grant_consent(fresh(jake), wordy, revision2, PRIVATE_SCOPES)
     assert refused.value.message.count("” appears in ") == 5
     assert "and 4 more places" in refused.value.message
 
@@ -290,11 +290,11 @@ def test_the_handle_in_a_hidden_quote_does_not_leak_but_a_shown_one_does(app, cu
     case_study_id, revision = _asked(app, employee, customer, quote="Thanks from @carla!")
     with app.app_context():
         with pytest.raises(Invalid) as refused:
-            service.grant_consent(
+            consent.grant_consent(
                 fresh(customer), case_study_id, revision, {**PRIVATE_SCOPES, "quote": True}
             )
         assert "Quote" in refused.value.message
-        service.grant_consent(fresh(customer), case_study_id, revision, PRIVATE_SCOPES)
+        consent.grant_consent(fresh(customer), case_study_id, revision, PRIVATE_SCOPES)
     assert status_of(app, case_study_id) == "approved"
 
 
@@ -303,7 +303,7 @@ def test_a_hidden_company_is_refused_while_the_text_names_it(app, customer, empl
         app, employee, customer, results=f"Today {COMPANY.upper()} opens at six."
     )
     with app.app_context(), pytest.raises(Invalid) as refused:
-        service.grant_consent(
+        consent.grant_consent(
             fresh(customer), case_study_id, revision, {**PRIVATE_SCOPES, "name": "full"}
         )
     assert refused.value.field == "company" and "Results" in refused.value.message
@@ -313,7 +313,7 @@ def test_an_industry_description_must_not_name_the_company(app, customer, employ
     case_study_id, revision = _asked(app, employee, customer)
     scopes = {**PRIVATE_SCOPES, "company": "industry", "industry": f"{COMPANY} and friends"}
     with app.app_context(), pytest.raises(Invalid) as refused:
-        service.grant_consent(fresh(customer), case_study_id, revision, scopes)
+        consent.grant_consent(fresh(customer), case_study_id, revision, scopes)
     assert refused.value.field == "company"
 
 
@@ -324,23 +324,23 @@ def test_first_name_and_initial_allows_the_first_name_but_not_the_last(
     case_study_id, revision = _asked(app, employee, dana, challenge="Dana ran forty ovens.")
     scopes = {**PRIVATE_SCOPES, "name": "initial"}
     with app.app_context():
-        service.grant_consent(fresh(dana), case_study_id, revision, scopes)
+        consent.grant_consent(fresh(dana), case_study_id, revision, scopes)
     second, revision2 = _asked(app, employee, dana, challenge="The Whitfield ovens failed.")
     with app.app_context(), pytest.raises(Invalid):
-        service.grant_consent(fresh(dana), second, revision2, scopes)
+        consent.grant_consent(fresh(dana), second, revision2, scopes)
 
 
 def test_a_logo_needs_the_company_name_and_a_named_company_needs_one(app, customer, employee):
     case_study_id, revision = _asked(app, employee, customer)
     with app.app_context():
         with pytest.raises(Invalid) as refused:
-            service.grant_consent(
+            consent.grant_consent(
                 fresh(customer), case_study_id, revision, {**PRIVATE_SCOPES, "logo": True}
             )
         assert refused.value.field == "logo"
     opt_in(app, customer, company=None)
     with app.app_context(), pytest.raises(Invalid) as refused:
-        service.grant_consent(
+        consent.grant_consent(
             fresh(customer), case_study_id, revision, {**PRIVATE_SCOPES, "company": "name"}
         )
     assert refused.value.field == "company"
@@ -360,7 +360,7 @@ def test_a_logo_needs_the_company_name_and_a_named_company_needs_one(app, custom
 def test_bad_scopes_are_refused_by_field(app, customer, employee, scopes, field):
     case_study_id, revision = _asked(app, employee, customer)
     with app.app_context(), pytest.raises(Invalid) as refused:
-        service.grant_consent(
+        consent.grant_consent(
             fresh(customer), case_study_id, revision, {**PRIVATE_SCOPES, **scopes}
         )
     assert refused.value.field == field
@@ -374,8 +374,8 @@ def test_an_edit_after_consent_leaves_the_approved_text_published(
 ):
     case_study_id = published_case_study(app, employee, customer)
     with app.app_context():
-        service.revise(fresh(employee), case_study_id, draft(title="A new headline"))
-        service.request_consent(fresh(employee), case_study_id)
+        authoring.revise(fresh(employee), case_study_id, draft(title="A new headline"))
+        consent.request_consent(fresh(employee), case_study_id)
         seen = access.view(fresh(intruder), case_study_id)
         assert seen.published.title == "Fresh bread before sunrise"
         assert seen.current is None and not seen.workings
@@ -384,7 +384,7 @@ def test_an_edit_after_consent_leaves_the_approved_text_published(
         assert staff_view.current.title == "A new headline"
         assert access.view(fresh(customer), case_study_id).current.title == "A new headline"
         with pytest.raises(Conflict):
-            service.publish(fresh(employee), case_study_id)
+            consent.publish(fresh(employee), case_study_id)
     assert status_of(app, case_study_id) == "published"
     grant(app, customer, case_study_id)
     publish(app, employee, case_study_id)
@@ -492,7 +492,7 @@ def test_withdrawal_removes_it_everywhere_and_only_a_new_consent_brings_it_back(
         assert access.view(fresh(customer), case_study_id).published is None
         assert access.view(fresh(employee), case_study_id).workings
         with pytest.raises(Conflict):
-            service.publish(fresh(employee), case_study_id)
+            consent.publish(fresh(employee), case_study_id)
     for path in ("/posts.atom", "/sitemap.xml", "/"):
         body = client.get(path).get_data(as_text=True)
         assert (
@@ -504,7 +504,7 @@ def test_withdrawal_removes_it_everywhere_and_only_a_new_consent_brings_it_back(
     )
     # Back only through a new request and a new consent
     with app.app_context():
-        service.revise(fresh(employee), case_study_id, draft(title="Bread, again"))
+        authoring.revise(fresh(employee), case_study_id, draft(title="Bread, again"))
     ask(app, employee, case_study_id)
     grant(app, customer, case_study_id)
     publish(app, employee, case_study_id)
@@ -687,7 +687,7 @@ def test_published_stories_page_by_publication_without_gaps_or_repeats(
     ids = [published_case_study(app, employee, customer) for _ in range(3)]
     # The oldest is republished after an edit: it moves to the top of the list.
     with app.app_context():
-        service.revise(fresh(employee), ids[0], draft(title="Bread, revised"))
+        authoring.revise(fresh(employee), ids[0], draft(title="Bread, revised"))
     ask(app, employee, ids[0])
     grant(app, customer, ids[0])
     publish(app, employee, ids[0])

@@ -256,11 +256,11 @@ def test_a_stale_revision_answer_is_a_conflict(app, customer, employee, as_membe
     html = page(browser, f"/case-studies/{case_study}/review")
     stale = consent_data(html)
     # Staff revise and ask again meanwhile.
-    from network.case_studies import service
+    from network.case_studies import authoring
     from network.models import Member
 
     with app.app_context():
-        service.revise(
+        authoring.revise(
             db.session.get(Member, employee.id), case_study, stories.draft(title="A new title")
         )
     stories.ask(app, employee, case_study)
@@ -288,11 +288,11 @@ def test_asking_for_changes_and_the_diff_against_the_approved_revision(
     assert empty.status_code == 422 and "Say what should change." in empty.get_data(as_text=True)
     stories.grant(app, customer, case_study)
     stories.publish(app, employee, case_study)
-    from network.case_studies import service
+    from network.case_studies import authoring
     from network.models import Member
 
     with app.app_context():
-        service.revise(
+        authoring.revise(
             db.session.get(Member, employee.id),
             case_study,
             stories.draft(results="Downtime fell by <b>three</b> quarters within a year."),

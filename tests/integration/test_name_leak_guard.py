@@ -13,7 +13,7 @@ import logging
 import pytest
 from sqlalchemy import update
 
-from network.case_studies import service
+from network.case_studies import authoring, consent
 from network.database import write_transaction
 from network.exceptions import Conflict, Invalid
 from network.extensions import db
@@ -53,7 +53,7 @@ def asked(app, employee, customer, company="Northwind Coffee Traders", **text):
 def answer(app, customer, case_study_id, revision, **scopes):
     with app.app_context():
         member = db.session.get(Member, customer.id)
-        return service.grant_consent(member, case_study_id, revision, {**HIDDEN, **scopes})
+        return consent.grant_consent(member, case_study_id, revision, {**HIDDEN, **scopes})
 
 
 def refusal(app, customer, case_study_id, revision, **scopes) -> Invalid:
@@ -220,8 +220,8 @@ def test_the_customers_own_words_are_refused_and_kept_with_the_consent(app, empl
     case_study_id, revision = asked(app, employee, jake)
     answer(app, jake, case_study_id, revision, identifying_words="Baker Street\nSunny")
     with app.app_context():
-        consent = db.session.query(CaseStudyConsent).filter_by(case_study_id=case_study_id).one()
-        assert consent.identifying_words == ["Baker Street", "Sunny"]
+        given = db.session.query(CaseStudyConsent).filter_by(case_study_id=case_study_id).one()
+        assert given.identifying_words == ["Baker Street", "Sunny"]
 
 
 @pytest.mark.parametrize("words", [["x"], ["Baker\x01Street"], "Baker\x08Street", [3], ["a"] * 21])
@@ -288,7 +288,7 @@ def test_the_review_starts_from_the_last_grant_and_one_click_consents_again(
     stories.publish(app, employee, case_study_id)
     # Staff fix a typo and ask again.
     with app.app_context():
-        service.revise(
+        authoring.revise(
             db.session.get(Member, employee.id),
             case_study_id,
             stories.draft(results="Downtime fell by two thirds within one quarter."),
@@ -341,7 +341,7 @@ def test_publication_is_refused_when_the_profile_changed_since_consent(app, empl
     answer(app, jake, case_study_id, revision, audience="public")
     set_profile(app, jake, company="Brewbird Roasters")
     with app.app_context(), pytest.raises(Conflict) as refused:
-        service.publish(db.session.get(Member, employee.id), case_study_id)
+        consent.publish(db.session.get(Member, employee.id), case_study_id)
     assert "Brewbird" in str(refused.value.message)
     with app.app_context():
         assert db.session.get(CaseStudy, case_study_id).status == CaseStudyStatus.approved

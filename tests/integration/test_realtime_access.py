@@ -180,7 +180,7 @@ def test_a_post_hidden_while_a_socket_subscribes_is_never_heard(
 def test_case_study_watchers_outside_a_narrower_audience_are_told_and_leave(
     app, customer, employee, intruder, as_member
 ):
-    from network.case_studies import service
+    from network.case_studies import authoring
 
     case_study_id = published_case_study(app, employee, customer)
     visitor = connect(app)
@@ -193,7 +193,7 @@ def test_case_study_watchers_outside_a_narrower_audience_are_told_and_leave(
     from tests.support.case_studies import draft
 
     with app.app_context():
-        service.revise(fresh(employee), case_study_id, draft(title="For members now"))
+        authoring.revise(fresh(employee), case_study_id, draft(title="For members now"))
     ask(app, employee, case_study_id)
     grant(app, customer, case_study_id, audience="members")
     publish(app, employee, case_study_id)

@@ -63,20 +63,20 @@ def draft(**changes: Any):
 
 
 def make_case_study(app: Flask, author: Member, customer: Member, **changes: Any) -> int:
-    from network.case_studies import service
+    from network.case_studies import authoring
 
     with app.app_context():
-        case_study = service.create(_fresh(author), customer.handle, draft(**changes))
+        case_study = authoring.create(_fresh(author), customer.handle, draft(**changes))
         return case_study.id
 
 
 def ask(app: Flask, author: Member, case_study_id: int) -> str:
     """Send the current revision to the customer; returns its hash."""
-    from network.case_studies import service
+    from network.case_studies import consent
     from network.models import CaseStudy, CaseStudyRevision
 
     with app.app_context():
-        service.request_consent(_fresh(author), case_study_id)
+        consent.request_consent(_fresh(author), case_study_id)
         case_study = db.session.get(CaseStudy, case_study_id)
         return db.session.get(CaseStudyRevision, case_study.current_revision_id).content_hash
 
@@ -92,18 +92,18 @@ def current_hash(app: Flask, case_study_id: int) -> str:
 def grant(
     app: Flask, customer: Member, case_study_id: int, revision: str | None = None, **scopes: Any
 ) -> None:
-    from network.case_studies import service
+    from network.case_studies import consent
 
     revision = revision or current_hash(app, case_study_id)
     with app.app_context():
-        service.grant_consent(_fresh(customer), case_study_id, revision, {**OPEN_SCOPES, **scopes})
+        consent.grant_consent(_fresh(customer), case_study_id, revision, {**OPEN_SCOPES, **scopes})
 
 
 def publish(app: Flask, author: Member, case_study_id: int) -> None:
-    from network.case_studies import service
+    from network.case_studies import consent
 
     with app.app_context():
-        service.publish(_fresh(author), case_study_id)
+        consent.publish(_fresh(author), case_study_id)
 
 
 def published_case_study(
@@ -124,7 +124,7 @@ def published_case_study(
 
 
 def withdraw(app: Flask, customer: Member, case_study_id: int) -> None:
-    from network.case_studies import service
+    from network.case_studies import consent
 
     with app.app_context():
-        service.withdraw(_fresh(customer), case_study_id)
+        consent.withdraw(_fresh(customer), case_study_id)
