@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from network import pagination, serializers
 from network.api import case_study_spec
@@ -33,7 +32,6 @@ from network.models import (
     CaseStudyRevision,
     CaseStudyStatus,
     Member,
-    Profile,
 )
 
 DEFAULT_LIMIT = 20
@@ -293,26 +291,11 @@ def case_study_list() -> Response:
 def _published_page(
     viewer: Any, position: pagination.Position | None, limit: int
 ) -> pagination.Page[tuple[access.Viewed, CaseStudyConsent]]:
-    """One page of access.live_clauses' stories, keyset on (published_at, id), in 1-2 queries.
+    """One page of access.published_rows, keyset on (published_at, id), in 1-2 queries.
 
     Each item comes with the consent it is published under.
     """
-    consent_row = aliased(CaseStudyConsent)
-    revision_row = aliased(CaseStudyRevision)
-    rows = db.session.execute(
-        select(CaseStudy, revision_row, consent_row, Member, Profile)
-        .join(consent_row, consent_row.id == CaseStudy.published_consent_id)
-        .join(revision_row, revision_row.id == CaseStudy.published_revision_id)
-        .join(Member, Member.id == CaseStudy.customer_id)
-        .outerjoin(Profile, Profile.member_id == CaseStudy.customer_id)
-        .where(
-            *access.live_clauses(consent_row, viewer),
-            pagination.older_than(CaseStudy.published_at, CaseStudy.id, position),
-        )
-        .order_by(CaseStudy.published_at.desc(), CaseStudy.id.desc())
-        .limit(limit + 1)
-    ).all()
-    page = pagination.page_of(rows, limit, lambda row: (row[0].published_at, row[0].id))
+    page = access.published_rows(viewer, position, limit)
     # The workings' current revisions in one query, for staff and the customer.
     insiders = {row[0].id for row in page.items if access.sees_workings(viewer, row[0])}
     current: dict[int, CaseStudyRevision] = {}

@@ -15,9 +15,10 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import aliased
 
+from network import pagination
 from network.case_studies import render
 from network.exceptions import NotFound
 from network.extensions import db
@@ -120,36 +121,47 @@ def view(viewer: Any, case_study_id: int) -> Viewed:
     return Viewed(case_study, customer, published, workings, current)
 
 
-def published_stories(
-    viewer: Any, limit: int, *, before_id: int | None = None
-) -> list[render.Story]:
-    """Live case studies this viewer may read, newest published first (feeds, Atom, sitemap)."""
+PublishedRow = tuple[CaseStudy, CaseStudyRevision, CaseStudyConsent, Member, Profile | None]
+
+
+def published_rows(
+    viewer: Any, position: pagination.Position | None, limit: int
+) -> pagination.Page[PublishedRow]:
+    """One page of the live case studies this viewer may read, newest published first.
+
+    Keyset on (published_at, id), the order of the list: a republished story
+    moves up. The rows are not rendered yet, and the next cursor comes from
+    them, so a story the guard withholds at render never hides the pages after it.
+    """
     consent = aliased(CaseStudyConsent)
     revision = aliased(CaseStudyRevision)
-    statement = (
+    rows = db.session.execute(
         select(CaseStudy, revision, consent, Member, Profile)
         .join(consent, consent.id == CaseStudy.published_consent_id)
         .join(revision, revision.id == CaseStudy.published_revision_id)
         .join(Member, Member.id == CaseStudy.customer_id)
         .outerjoin(Profile, Profile.member_id == CaseStudy.customer_id)
-        .where(*live_clauses(consent, viewer))
-        .order_by(CaseStudy.published_at.desc(), CaseStudy.id.desc())
-        .limit(limit)
-    )
-    if before_id is not None:
-        # Keyset on (published_at, id), the order of the list: a republished story moves up.
-        anchor = select(CaseStudy.published_at).where(CaseStudy.id == before_id).scalar_subquery()
-        statement = statement.where(
-            or_(
-                CaseStudy.published_at < anchor,
-                and_(CaseStudy.published_at == anchor, CaseStudy.id < before_id),
-            )
+        .where(
+            *live_clauses(consent, viewer),
+            pagination.older_than(CaseStudy.published_at, CaseStudy.id, position),
         )
-    stories = (
-        render.published_story(case_study, rev, con, customer, profile)
-        for case_study, rev, con, customer, profile in db.session.execute(statement)
+        .order_by(CaseStudy.published_at.desc(), CaseStudy.id.desc())
+        .limit(limit + 1)
+    ).all()
+    return pagination.page_of(
+        [tuple(row) for row in rows], limit, lambda row: (row[0].published_at, row[0].id)
     )
+
+
+def stories_of(rows: list[PublishedRow]) -> list[render.Story]:
+    """The rows as the world sees them: a story the guard withholds is left out."""
+    stories = (render.published_story(*row) for row in rows)
     return [story for story in stories if story is not None]
+
+
+def published_stories(viewer: Any, limit: int) -> list[render.Story]:
+    """Live case studies this viewer may read, newest published first (feeds, Atom, sitemap)."""
+    return stories_of(published_rows(viewer, None, limit).items)
 
 
 def public_stories(limit: int) -> list[render.Story]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
+from network import pagination
 from network.case_studies import access
 from network.case_studies.blueprint import (
     PAGE,
@@ -26,12 +27,10 @@ from network.models import CaseStudyStatus
 
 @blueprint.get("/case-studies")
 def index() -> str:
-    before = request.args.get("before_id", type=int)
-    stories = access.published_stories(
-        current_user, PAGE + 1, before_id=before if before and before > 0 else None
+    page = access.published_rows(current_user, pagination.decode(request.args.get("cursor")), PAGE)
+    return render_template(
+        "case_studies/index.html", stories=access.stories_of(page.items), older=page.next_cursor
     )
-    older = stories[PAGE - 1].id if len(stories) > PAGE else None
-    return render_template("case_studies/index.html", stories=stories[:PAGE], older=older)
 
 
 @blueprint.get("/case-studies/<int:case_study_id>")

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from network import pagination
 from network.case_studies import access, authoring, consent, consent_log
 from network.database import write_transaction
 from network.exceptions import Conflict, Forbidden, Invalid, NotFound
@@ -692,6 +693,7 @@ def test_published_stories_page_by_publication_without_gaps_or_repeats(
     grant(app, customer, ids[0])
     publish(app, employee, ids[0])
     with app.app_context():
-        first = access.published_stories(fresh(intruder), 2)
-        rest = access.published_stories(fresh(intruder), 2, before_id=first[-1].id)
-    assert [s.id for s in first + rest] == [ids[0], ids[2], ids[1]]
+        first = access.published_rows(fresh(intruder), None, 2)
+        rest = access.published_rows(fresh(intruder), pagination.decode(first.next_cursor), 2)
+    assert [row[0].id for row in first.items + rest.items] == [ids[0], ids[2], ids[1]]
+    assert rest.next_cursor is None

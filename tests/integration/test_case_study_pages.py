@@ -7,9 +7,13 @@ import json
 import re
 
 import pytest
+from sqlalchemy import update
 
+from network import pagination
+from network.case_studies.blueprint import PAGE
+from network.database import write_transaction
 from network.extensions import db
-from network.models import CaseStudy, CaseStudyStatus, Profile
+from network.models import CaseStudy, CaseStudyConsent, CaseStudyStatus, NameScope, Profile
 from tests.support import case_studies as stories
 from tests.support.pages import csrf_token, executable_inline_script, unlabelled_controls
 from tests.support.people import post_form
@@ -152,8 +156,41 @@ def test_the_index_pages_back_and_has_a_friendly_empty_state(
     html = page(client, "/case-studies")
     assert f'data-case-study-id="{case_study}"' in html
     assert stories.STORY["challenge"][:40] in html
-    assert "No customer stories" in page(client, f"/case-studies?before_id={case_study}")
-    page(client, "/case-studies?before_id=nonsense")
+    with app.app_context():
+        published_at = db.session.get(CaseStudy, case_study).published_at
+    past_it = pagination.encode(published_at, case_study)
+    assert "No customer stories" in page(client, f"/case-studies?cursor={past_it}")
+    page(client, "/case-studies?cursor=nonsense", 400)
+
+
+def test_a_withheld_story_at_the_page_boundary_hides_no_older_story(
+    app, client, customer, employee
+):
+    """The "older" link follows the rows, not what is left of them once the guard withheld one."""
+    stories.opt_in(app, customer)
+    ids = [stories.published_case_study(app, employee, customer) for _ in range(PAGE + 1)]
+    withheld = stories.make_case_study(
+        app, employee, customer, solution=f"{customer.display_name} fixed it."
+    )
+    stories.ask(app, employee, withheld)
+    stories.grant(app, customer, withheld)
+    stories.publish(app, employee, withheld)
+    # Changed behind the service's back: the consent now hides the name the text gives.
+    with app.app_context(), write_transaction() as session:
+        session.execute(
+            update(CaseStudyConsent)
+            .where(CaseStudyConsent.case_study_id == withheld)
+            .values(name_scope=NameScope.anonymous)
+        )
+    seen: list[int] = []
+    path = "/case-studies"
+    while path:
+        html = page(client, path)
+        seen += [int(found) for found in re.findall(r'data-case-study-id="(\d+)"', html)]
+        older = re.search(r'<a href="([^"]+)" rel="next">', html)
+        path = older.group(1).replace("&amp;", "&") if older else None
+    assert withheld not in seen
+    assert sorted(set(seen)) == sorted(ids)
 
 
 def test_the_card_macro_renders_a_story(app, customer, employee):
@@ -356,7 +393,7 @@ def test_odd_input_is_refused_politely(app, customer, employee, as_member):
     ):
         response = staff.post("/case-studies/new", data=editor_data(form, **fields))
         assert response.status_code in (302, 422), fields
-    for path in ("/case-studies/manage?state=nonsense", "/case-studies?before_id=-5"):
+    for path in ("/case-studies/manage?state=nonsense", "/case-studies?cursor="):
         page(staff, path)
 
 
