@@ -14,26 +14,24 @@ is, so retried requests are harmless.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from network.case_studies import access
 from network.exceptions import Conflict, Forbidden, NotFound
-from network.models import CaseStudy, CaseStudyRevision
+from network.models import CaseStudy, CaseStudyRevision, Member
 from network.permissions import Permission, can
 
 MAX_COMMENT = 2_000  # the customer's request for changes (the form and the API schema say so too)
 ONLY_STAFF = _l("Only staff write and publish case studies.")
 
 
-def require_staff(actor: Any) -> None:
+def require_staff(actor: Member) -> None:
     if not can(actor, Permission.staff):
         raise Forbidden(ONLY_STAFF)
 
 
-def locked(session: Session, actor: Any, case_study_id: int) -> CaseStudy:
+def locked(session: Session, actor: Member, case_study_id: int) -> CaseStudy:
     """The case study under its row lock, if the actor may see its workings; else NotFound."""
     case_study = session.get(CaseStudy, case_study_id, with_for_update=True)
     if case_study is None or not access.sees_workings(actor, case_study):
@@ -41,7 +39,7 @@ def locked(session: Session, actor: Any, case_study_id: int) -> CaseStudy:
     return case_study
 
 
-def as_subject(session: Session, actor: Any, case_study_id: int) -> CaseStudy:
+def as_subject(session: Session, actor: Member, case_study_id: int) -> CaseStudy:
     """Only the customer it is about answers; for anyone else, staff included, it is 404."""
     case_study = locked(session, actor, case_study_id)
     if not access.is_subject(actor, case_study):

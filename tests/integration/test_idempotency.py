@@ -107,3 +107,35 @@ def test_concurrent_retries_with_one_key_make_one_comment(app, customer):
     assert errors == []
     assert len(set(ids)) == 1 and len(ids) == 6
     assert count(app, Comment) == 1
+
+
+def test_a_replay_answers_the_first_and_tells_nobody_again(app, customer):
+    from network import signals
+    from network.posts import comments, service
+
+    heard: list[str] = []
+
+    def post_created(_sender, **payload) -> None:
+        heard.append(f"post {payload['post'].id}")
+
+    def comment_created(_sender, **payload) -> None:
+        heard.append(f"comment {payload['comment'].id}")
+
+    signals.post_created.connect(post_created)
+    signals.comment_created.connect(comment_created)
+    try:
+        with app.app_context():
+            author = db.session.get(Member, customer.id)
+            posts = [
+                service.create_post(author, title=None, body="once", key="replayed-post-1").id
+                for _ in range(2)
+            ]
+            answers = [
+                comments.add_comment(author, posts[0], "once", key="replayed-comment-1").id
+                for _ in range(2)
+            ]
+    finally:
+        signals.post_created.disconnect(post_created)
+        signals.comment_created.disconnect(comment_created)
+    assert posts[0] == posts[1] and answers[0] == answers[1]
+    assert heard == [f"post {posts[0]}", f"comment {answers[0]}"]
