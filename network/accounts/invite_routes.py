@@ -12,7 +12,6 @@ from network.accounts import invitations
 from network.admin.forms import InvitationForm
 from network.admin.routes import create_from_form, render_invitations
 from network.community import service as community
-from network.exceptions import ServiceError
 from network.extensions import db
 from network.models import Member
 from network.permissions import Permission, requires
@@ -53,10 +52,7 @@ def create() -> tuple[str, int]:
 def revoke(invitation_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        invitations.revoke(current_user, invitation_id)
-    except ServiceError as error:
-        abort(error.status)
+    invitations.revoke(current_user, invitation_id)
     flash(_("The invitation no longer works."), "success")
     return redirect(url_for("accounts.invites.index"))
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from network.accounts import registration, sessions, tokens
 from network.accounts.forms import ChangeEmailForm, ChangePasswordForm, TokenForm
-from network.exceptions import Invalid, NotFound
+from network.exceptions import Invalid
 from network.models import utcnow
 from network.permissions import signed_in
 from network.web.answers import client, show_form_error
@@ -101,10 +101,7 @@ def sessions_page() -> str:
 @signed_in
 def end_session(session_id: int) -> Response:
     _require_confirm()
-    try:
-        sessions.end_own_session(current_user, session_id)
-    except NotFound:
-        abort(404)
+    sessions.end_own_session(current_user, session_id)
     flash(_("That session has ended."), "success")
     return redirect(url_for("accounts.settings.sessions_page"))
 
@@ -172,10 +169,7 @@ def create_token() -> str | tuple[str, int]:
 @signed_in
 def revoke_token(token_id: int) -> Response:
     _require_confirm()
-    try:
-        tokens.revoke_api_token(current_user, token_id)
-    except NotFound:
-        abort(404)
+    tokens.revoke_api_token(current_user, token_id)
     flash(_("The token is revoked."), "success")
     return redirect(url_for("accounts.settings.tokens_page"))
 

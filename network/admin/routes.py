@@ -14,8 +14,8 @@ from network.admin.forms import InvitationForm, LogoForm, SettingsForm
 from network.community import service as community
 from network.exceptions import Invalid, ServiceError
 from network.models import MemberStatus, Role
-from network.pagination import BadCursor
 from network.permissions import Permission, requires
+from network.uploads.service import store_image
 from network.web.answers import show_form_error
 from network.web.errors import rerenders_form_on_csrf_error
 from network.web.forms import ConfirmForm
@@ -39,16 +39,13 @@ def index() -> Response:
 @requires(Permission.administer)
 def members_page() -> str:
     filters = {key: request.args.get(key) or None for key in ("q", "role", "status")}
-    try:
-        page = service.member_page(
-            current_user,
-            query=filters["q"],
-            role=filters["role"],
-            status=filters["status"],
-            cursor=request.args.get("cursor"),
-        )
-    except BadCursor:
-        abort(400)
+    page = service.member_page(
+        current_user,
+        query=filters["q"],
+        role=filters["role"],
+        status=filters["status"],
+        cursor=request.args.get("cursor"),
+    )
     return render_template(
         "admin/members.html",
         page=page,
@@ -127,10 +124,7 @@ def reject(member_id: int) -> Response:
 
 def _decide(member_id: int, approve: bool) -> Response:
     _confirmed()
-    try:
-        member = service.decide(current_user, member_id, approve)
-    except ServiceError as error:
-        abort(error.status)
+    member = service.decide(current_user, member_id, approve)
     if approve:
         mail.send(
             member.email,
@@ -205,8 +199,6 @@ def save_settings() -> Response | str | tuple[str, int]:
 @blueprint.post("/settings/logo")
 @requires(Permission.administer)
 def upload_logo() -> Response | tuple[str, int] | str:
-    from network.uploads.service import store_image
-
     form = LogoForm()
     if not form.validate_on_submit() or not form.logo.data:
         abort(400)
@@ -233,10 +225,7 @@ def remove_logo() -> Response:
 @blueprint.get("/audit")
 @requires(Permission.administer)
 def audit_log() -> str:
-    try:
-        page = audit.page(request.args.get("cursor"))
-    except BadCursor:
-        abort(400)
+    page = audit.page(request.args.get("cursor"))
     return render_template("admin/audit.html", page=page)
 
 
@@ -300,8 +289,6 @@ def create_from_form(render, role_from_form: bool) -> tuple[str, int]:
     except Invalid as error:
         show_form_error(form, error)
         return render(form, status=422)
-    except ServiceError as error:
-        abort(error.status)
     link = url_for("accounts.sign_up", invite=raw, _external=True)
     return render(InvitationForm(formdata=None), new_link=link)
 
@@ -310,9 +297,6 @@ def create_from_form(render, role_from_form: bool) -> tuple[str, int]:
 @requires(Permission.administer)
 def revoke_invitation(invitation_id: int) -> Response:
     _confirmed()
-    try:
-        invitations.revoke(current_user, invitation_id)
-    except ServiceError as error:
-        abort(error.status)
+    invitations.revoke(current_user, invitation_id)
     flash(_("The invitation no longer works."), "success")
     return redirect(url_for("admin.invitations_page"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +24,7 @@ from network.case_studies.forms import (
     ScopesForm,
     scopes_data,
 )
-from network.exceptions import Conflict, Invalid, ServiceError
+from network.exceptions import Conflict, Invalid
 from network.extensions import db
 from network.models import (
     CaseStudyConsent,
@@ -145,8 +145,6 @@ def consent(case_study_id: int) -> Response | tuple[str, int]:
     except Conflict as error:
         form.form_errors.append(str(error.message))
         return _review_page(subject_or_404(case_study_id), form, ChangesForm(formdata=None), 409)
-    except ServiceError:
-        abort(404)
     flash(_("Thank you: your consent is recorded. Staff may now publish it."), "success")
     return redirect(url_for("case_studies.mine"))
 
@@ -170,8 +168,6 @@ def request_changes(case_study_id: int) -> Response | tuple[str, int]:
     except Conflict as error:
         form.form_errors.append(str(error.message))
         return _review_page(subject_or_404(case_study_id), scopes_form, form, 409)
-    except ServiceError:
-        abort(404)
     flash(_("Your request for changes is sent to staff."), "success")
     return redirect(url_for("case_studies.mine"))
 
@@ -183,10 +179,7 @@ def withdraw(case_study_id: int) -> Response | str:
     form = ConfirmForm()
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("case_studies/withdraw.html", viewed=viewed, form=form)
-    try:
-        consents.withdraw(current_user, case_study_id)
-    except ServiceError:
-        abort(404)
+    consents.withdraw(current_user, case_study_id)  # NotFound unless theirs: the 404 page
     flash(_("Your consent is withdrawn: only you and staff can see the case study now."), "success")
     return redirect(url_for("case_studies.mine"))
 

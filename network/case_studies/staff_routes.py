@@ -119,8 +119,6 @@ def new() -> Response | tuple[str, int]:
     except Invalid as error:
         _refuse(form, error)
         return _editor(form, error.status)
-    except ServiceError as error:
-        abort(error.status)
     flash(_("The case study is saved as a draft."), "success")
     return redirect(url_for("case_studies.show", case_study_id=case_study.id))
 
@@ -164,8 +162,6 @@ def edit(case_study_id: int) -> Response | tuple[str, int]:
         form.base_revision.data = fresh.current.content_hash
         form.form_errors.append(str(error.message))
         return _editor(form, 409, viewed=fresh, saved=as_written(fresh))
-    except ServiceError as error:
-        abort(error.status)
     flash(_("Saved as a new revision."), "success")
     return redirect(url_for("case_studies.show", case_study_id=case_study_id))
 

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -16,10 +17,12 @@ from flask_login import current_user
 
 from network import page_cache
 from network.accounts import members
+from network.case_studies.access import STRIP, published_stories
 from network.community import service as community
 from network.i18n import LANGUAGE_COOKIE
 from network.main.forms import LanguageForm
-from network.pagination import BadCursor
+from network.posts.feed import public_posts
+from network.sharing.service import most_discussed
 from network.web.redirects import safe_next
 
 blueprint = Blueprint("main", __name__)
@@ -31,16 +34,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 @page_cache.cached
 def index() -> str | Response:
     """Visitors see what the community talks about; members land on their home feed."""
-    from network.case_studies.access import STRIP, published_stories
-    from network.posts.feed import public_posts
-    from network.sharing.service import most_discussed
-
     if current_user.is_authenticated:
         return redirect(url_for("posts.feed.home"))
-    try:
-        front = public_posts(request.args.get("cursor"), size=10)
-    except BadCursor:
-        abort(400)
+    front = public_posts(request.args.get("cursor"), size=10)
     stories = [] if request.args.get("cursor") else published_stories(None, STRIP)
     return render_template(
         "main/index.html", front=front, discussed=most_discussed(), case_studies=stories
@@ -96,6 +92,4 @@ def brand_css() -> Response:
 
 
 def _secure_cookies() -> bool:
-    from flask import current_app
-
     return bool(current_app.config["SESSION_COOKIE_SECURE"])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from network.exceptions import Conflict, Invalid, NotFound, ServiceError
+from network.exceptions import Conflict, Invalid
 from network.permissions import signed_in
 from network.posts import access, comments, service
 from network.posts.forms import CommentEditForm, CommentForm
@@ -26,10 +28,7 @@ def _comment_url(comment) -> str:
 @signed_in
 @rerenders_form_on_csrf_error
 def create(post_id: int) -> Response | tuple[str, int]:
-    try:
-        post = service.post_for_viewer(current_user, post_id)
-    except NotFound:
-        abort(404)
+    post = service.post_for_viewer(current_user, post_id)
     form = CommentForm()
     error_status = 422
     if form.validate_on_submit():
@@ -37,8 +36,6 @@ def create(post_id: int) -> Response | tuple[str, int]:
             comment = comments.add_comment(current_user, post_id, form.body.data, key=form.key.data)
         except Invalid as error:
             show_form_error(form, error)
-        except ServiceError as error:
-            abort(error.status)
         else:
             return redirect(_comment_url(comment))
     conversation = comments.comments_after(post)
@@ -54,10 +51,7 @@ def create(post_id: int) -> Response | tuple[str, int]:
 
 
 def _visible_comment(comment_id: int):
-    try:
-        return comments.comment_for_viewer(current_user, comment_id)
-    except NotFound:
-        abort(404)
+    return comments.comment_for_viewer(current_user, comment_id)
 
 
 @blueprint.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -96,8 +90,6 @@ def edit(comment_id: int) -> Response | str | tuple[str, int]:
         return render_template(
             "posts/comment_edit.html", form=form, comment=current, post=post
         ), 409
-    except ServiceError as error:
-        abort(error.status)
     return redirect(_comment_url(comment))
 
 
@@ -110,10 +102,7 @@ def delete(comment_id: int) -> Response | str:
     form = ConfirmForm()
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("posts/comment_delete.html", comment=comment, post=post, form=form)
-    try:
-        comments.delete_comment(current_user, comment_id)
-    except ServiceError as error:
-        abort(error.status)
+    comments.delete_comment(current_user, comment_id)
     flash(_("The comment is deleted."), "success")
     return redirect(url_for("posts.show", post_id=post.id))
 
@@ -134,10 +123,6 @@ def _moderate(comment_id: int, hide: bool) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     comment, _post = _visible_comment(comment_id)
-    try:
+    with contextlib.suppress(Conflict):  # already so: the page shows the state
         comments.set_comment_hidden(current_user, comment_id, hide)
-    except Conflict:
-        pass
-    except ServiceError as error:
-        abort(error.status)
     return redirect(_comment_url(comment))

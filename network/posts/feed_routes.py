@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from network import page_cache
-from network.pagination import BadCursor
+from network.case_studies.access import STRIP, published_stories
 from network.permissions import signed_in
 from network.posts import feed
 
@@ -17,11 +17,6 @@ blueprint = Blueprint("feed", __name__)  # posts.feed
 @page_cache.cached
 @signed_in
 def home() -> str:
-    try:
-        page = feed.home_feed(current_user, request.args.get("cursor"))
-    except BadCursor:
-        abort(400)
-    from network.case_studies.access import STRIP, published_stories
-
+    page = feed.home_feed(current_user, request.args.get("cursor"))
     stories = [] if request.args.get("cursor") else published_stories(current_user, STRIP)
     return render_template("posts/feed.html", page=page, case_studies=stories)

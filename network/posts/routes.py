@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from network import page_cache
-from network.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from network.exceptions import Conflict, Invalid
 from network.permissions import Permission, requires, signed_in
 from network.posts import access, comment_routes, comments, feed_routes, service
 from network.posts.forms import CommentForm, PostForm
@@ -17,10 +19,6 @@ from network.web.errors import rerenders_form_on_csrf_error
 from network.web.forms import ConfirmForm, new_key, show_version
 
 blueprint = Blueprint("posts", __name__)
-
-
-def _abort_for(error: ServiceError) -> None:
-    abort(error.status)
 
 
 def _editor(form: PostForm, status: int = 200, post=None) -> tuple[str, int]:
@@ -56,18 +54,13 @@ def create() -> Response | tuple[str, int]:
     except Invalid as error:
         show_form_error(form, error)
         return _editor(form, 422)
-    except ServiceError as error:
-        _abort_for(error)
     return redirect(url_for("posts.show", post_id=post.id))
 
 
 @blueprint.get("/posts/<int:post_id>")
 @page_cache.cached
 def show(post_id: int) -> str:
-    try:
-        post = service.post_for_viewer(current_user, post_id)
-    except NotFound:
-        abort(404)
+    post = service.post_for_viewer(current_user, post_id)
     after = request.args.get("after", 0, type=int) or 0
     conversation = comments.comments_after(post, after_seq=max(0, after))
     comment_form = CommentForm(formdata=None)
@@ -84,10 +77,7 @@ def show(post_id: int) -> str:
 
 
 def _owned_post(post_id: int):
-    try:
-        post = service.post_for_viewer(current_user, post_id)
-    except NotFound:
-        abort(404)
+    post = service.post_for_viewer(current_user, post_id)
     if not access.can_edit(current_user, post):
         abort(403)
     return post
@@ -133,8 +123,6 @@ def update(post_id: int) -> Response | tuple[str, int]:
             )
         )
         return _editor(form, 409, post=current)
-    except ServiceError as error:
-        _abort_for(error)
     flash(_("Saved."), "success")
     return redirect(url_for("posts.show", post_id=post_id))
 
@@ -142,19 +130,13 @@ def update(post_id: int) -> Response | tuple[str, int]:
 @blueprint.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @signed_in
 def delete(post_id: int) -> Response | str:
-    try:
-        post = service.post_for_viewer(current_user, post_id)
-    except NotFound:
-        abort(404)
+    post = service.post_for_viewer(current_user, post_id)
     if not access.can_delete(current_user, post):
         abort(403)
     form = ConfirmForm()
     if request.method == "GET" or not form.validate_on_submit():
         return render_template("posts/confirm_delete.html", post=post, form=form)
-    try:
-        service.delete_post(current_user, post_id)
-    except ServiceError as error:
-        _abort_for(error)
+    service.delete_post(current_user, post_id)
     flash(_("The post is deleted."), "success")
     return redirect(url_for("posts.feed.home"))
 
@@ -174,12 +156,8 @@ def restore(post_id: int) -> Response:
 def _moderate(post_id: int, hide: bool) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with contextlib.suppress(Conflict):  # already so: the page shows the state
         service.set_post_hidden(current_user, post_id, hide)
-    except (NotFound, Forbidden) as error:
-        _abort_for(error)
-    except Conflict:
-        pass  # already so: the page shows the state
     flash(_("The post is hidden.") if hide else _("The post is visible again."), "success")
     return redirect(url_for("posts.show", post_id=post_id))
 

@@ -7,8 +7,7 @@ from flask_babel import format_date
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from network.exceptions import Invalid, NotFound, ServiceError
-from network.pagination import BadCursor
+from network.exceptions import Invalid
 from network.permissions import Permission, requires
 from network.posts.feed import member_posts
 from network.profiles import (
@@ -20,17 +19,13 @@ from network.profiles import (
     settings_routes,
     vcard,
 )
-from network.web.errors import error_response
 from network.web.forms import ConfirmForm
 
 blueprint = Blueprint("profiles", __name__)
 
 
 def _visible_or_404(handle: str) -> service.ProfileView:
-    try:
-        return service.find_visible(handle, current_user)
-    except NotFound:
-        abort(404)
+    return service.find_visible(handle, current_user)  # NotFound: the 404 page
 
 
 def _cursor() -> str | None:
@@ -40,10 +35,7 @@ def _cursor() -> str | None:
 @blueprint.get("/u/<handle>")
 def profile(handle: str) -> str:
     view = service.with_counts(_visible_or_404(handle), current_user)
-    try:
-        posts = member_posts(current_user, view.member, _cursor())
-    except BadCursor:
-        abort(400)
+    posts = member_posts(current_user, view.member, _cursor())
     return render_template(
         "profiles/profile.html",
         posts=posts,
@@ -70,10 +62,7 @@ def card(handle: str) -> Response:
 def _follow_list(handle: str, which: str) -> str:
     view = _visible_or_404(handle)
     pager = follows.followers_page if which == "followers" else follows.following_page
-    try:
-        page = pager(view.member, current_user, _cursor())
-    except BadCursor:
-        abort(400)
+    page = pager(view.member, current_user, _cursor())
     return render_template(
         "profiles/follow_list.html",
         view=view,
@@ -97,10 +86,7 @@ def following(handle: str) -> str:
 def _change_follow(handle: str, action) -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        action(current_user, handle)
-    except ServiceError as error:
-        return error_response(error.status, error.message)
+    action(current_user, handle)
     return redirect(url_for("profiles.profile", handle=handle.lower()))
 
 
@@ -124,8 +110,6 @@ def directory_page() -> tuple[str, int]:
     try:
         term = fields.search_term(raw_term)
         page = directory.search(current_user, term, staff_only=staff_only, cursor=_cursor())
-    except BadCursor:
-        abort(400)
     except Invalid as error:
         problem, term, page = (
             str(error.message),

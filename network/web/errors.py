@@ -7,14 +7,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from network.exceptions import ServiceError
 from network.extensions import limiter
 from network.logs import get_logger
+from network.pagination import BadCursor
 
 log = get_logger("errors")
 
@@ -208,8 +220,9 @@ def _handle_csrf(error: CSRFError) -> Response | Any:
 
     The view runs inside this error handler, where Flask hands nothing raised
     to the other handlers: its guards' abort(401/403/404) (a signed-out
-    visitor, an id that is not theirs) would become a 500.  So they are
-    answered here, as the same request without the CSRF failure would be.
+    visitor, an id that is not theirs) and its services' uncaught refusals
+    would become a 500.  So they are answered here, as the same request
+    without the CSRF failure would be.
     """
     view = request.endpoint and _view_for(request.endpoint)
     if view is not None and getattr(view, "rerenders_form_on_csrf_error", False):
@@ -218,14 +231,26 @@ def _handle_csrf(error: CSRFError) -> Response | Any:
             return view(**(request.view_args or {}))
         except HTTPException as refusal:
             return _handle_http(refusal)
+        except ServiceError as refusal:
+            return _handle_service(refusal)
     log.info("CSRF refused on %s: %s", request.path, error.description)
     return error_response(400, CSRF_MESSAGE, code="csrf_failed")
 
 
 def _view_for(endpoint: str) -> Callable[..., Any] | None:
-    from flask import current_app
-
     return current_app.view_functions.get(endpoint)
+
+
+def _handle_service(error: ServiceError) -> Response:
+    """A service's refusal that no view caught: the error page with its status and message.
+
+    The API blueprint answers its own in JSON (api/blueprint.py; a blueprint's
+    handler is asked first). A BadCursor's message is for logs, so its page
+    keeps the 400 page's own words.
+    """
+    if isinstance(error, BadCursor):
+        return error_response(400)
+    return error_response(error.status, error.message)
 
 
 def _handle_unexpected(error: Exception) -> Response:
@@ -237,5 +262,6 @@ def _handle_unexpected(error: Exception) -> Response:
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(ServiceError, _handle_service)
     app.register_error_handler(InternalServerError, _handle_unexpected)
     app.register_error_handler(Exception, _handle_unexpected)
