@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -66,8 +68,6 @@ def _submitted_account() -> str:
 
 
 def _remember_duration():
-    from datetime import timedelta
-
     return timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
 
 
