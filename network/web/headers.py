@@ -98,6 +98,11 @@ def _for_a_member() -> bool:
     A kept page is served without loading the member (network/page_cache), so
     the session's identity decides when nobody was loaded: a hit and the miss
     that kept it then carry the same header.
+
+    Flask-Login's g._login_user is read because nothing public says "a member
+    was loaded" without loading one: current_user loads on access, and its
+    user_accessed signal fires before the loader has an answer (and never for
+    the API, whose auth.py sets g._login_user itself, or for login_user()).
     """
     user = g.get("_login_user")  # Flask-Login's member of this request, once loaded
     if user is not None:
