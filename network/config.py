@@ -9,6 +9,7 @@ every source can change their inputs.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -141,6 +142,23 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Redis for several processes: the Socket.IO message queue and the rate-limit store. "
         "Unset: both live in the process.",
+    ),
+    Setting(
+        "SOCKETIO_CHANNEL",
+        "NETWORK_SOCKETIO_CHANNEL",
+        _parse_str,
+        None,
+        "Name of the Redis channel (and key prefix) this deployment's processes share for "
+        "Socket.IO messages and the socket registry. Unset: derived from the database URL, so "
+        "two deployments on one Redis do not hear each other.",
+    ),
+    Setting(
+        "REALTIME_TTL",
+        "NETWORK_REALTIME_TTL",
+        _at_least(3),
+        30,
+        "Seconds a process's sockets stay in the Redis registry without its heartbeat (sent "
+        "every third of this): after a crash, presence forgets them this much later.",
     ),
     Setting(
         "LOG_LEVEL",
@@ -390,6 +408,10 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         config["PREFERRED_URL_SCHEME"] = "https" if secure else "http"
     config["MAX_CONTENT_LENGTH"] = int(config["UPLOAD_MAX_MB"]) * 1024 * 1024
     config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    # One deployment, one channel: Redis pub/sub ignores the database number in the URL.
+    config["SOCKETIO_CHANNEL"] = config.get("SOCKETIO_CHANNEL") or (
+        "network-" + hashlib.sha256(url.encode()).hexdigest()[:16]
+    )
 
 
 def normalize_database_url(url: str) -> str:

@@ -25,7 +25,7 @@ from network.operations import metrics
 from network.operations import routes as operations_routes
 from network.posts import routes as posts_routes
 from network.profiles import routes as profiles_routes
-from network.realtime import connections
+from network.realtime import connections, registry
 from network.realtime import subscribers as realtime_subscribers
 from network.realtime.events import register
 from network.sharing import routes as sharing_routes
@@ -80,7 +80,11 @@ def configure_extensions(app: Flask) -> None:
     queue = app.config["REDIS_URL"]
     # Flask-SocketIO keeps the options of earlier init_app calls: without a queue, say so
     # (client_manager=None), or an app made after one with Redis would inherit its manager.
-    manager = {"message_queue": queue} if queue else {"client_manager": None}
+    manager = (
+        {"message_queue": queue, "channel": app.config["SOCKETIO_CHANNEL"]}
+        if queue
+        else {"client_manager": None}
+    )
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -93,6 +97,7 @@ def configure_extensions(app: Flask) -> None:
     )
 
     register(socketio)
+    registry.init_app(app)  # who is connected: this process, or every process in Redis
 
     page_cache.init_app(app)
 

@@ -2,15 +2,16 @@
 
 Each function names what ended (a browser session, a member's session
 version, a token) and closes the sockets opened with it.  They find those
-sockets in this process's registry (connections.py); the scale-out registry
-(sids kept across processes) replaces that look-up behind the same calls.
+sockets in the registry (connections.py: this process's, or every process's
+in Redis); under the Redis manager `disconnect(sid)` reaches the process that
+holds the socket.
 """
 
 from __future__ import annotations
 
 from network.extensions import socketio
 from network.logs import get_logger
-from network.realtime import connections
+from network.realtime import broadcast, connections
 
 log = get_logger("realtime")
 
@@ -21,7 +22,11 @@ def _close(found: list[connections.Connection]) -> None:
             socketio.server.disconnect(connection.sid, namespace="/")
         except Exception:  # already gone; each later event re-checks anyway
             log.info("socket %s was already closed", connection.sid)
-        connections.remove(connection.sid)
+        gone = connections.remove(connection.sid)
+        # Closed here, its disconnect handler already told the rooms; held by another
+        # process, whichever of the two forgets it first tells them.
+        for room in gone.rooms if gone else ():
+            broadcast.presence(int(room.split(":", 1)[1]))
 
 
 def session_ended(session_key: str | None) -> None:

@@ -123,6 +123,11 @@ def start_gunicorn(
     return server
 
 
+def wait_until_up(server: Server, timeout: float = 30.0) -> None:
+    """Wait for a server started with wait=False to answer /healthz."""
+    _wait_until_up(server, timeout)
+
+
 def _wait_until_up(server: Server, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
