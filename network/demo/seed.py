@@ -20,9 +20,8 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from network.accounts import members
-from network.database import HOW_TO_MIGRATE, schema_problem
 from network.community import service as community
-from network.database import write_transaction
+from network.database import HOW_TO_MIGRATE, schema_problem, write_transaction
 from network.demo import case_studies
 from network.demo.content import (
     ANNOUNCEMENT,
