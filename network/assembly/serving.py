@@ -32,7 +32,6 @@ def problems_before_serving(app: Flask) -> list[str]:
     return problems
 
 
-
 def announce_first_admin(app: Flask, base_url: str | None) -> list[str]:
     """Lines for the console while no admin exists: a one-time link to create the first one.
 

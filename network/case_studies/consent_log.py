@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from network import serializers
+from network import times
 from network.extensions import db
 from network.models import CaseStudyRevision, ConsentAction, ConsentEvent, Member, MemberStatus
 
@@ -61,7 +61,7 @@ def serialize(entry: ConsentEvent) -> dict[str, Any]:
         "revision_number": entry.revision_number,
         "details": entry.details,
         "actor": entry.actor_name,
-        "at": serializers.rfc3339(entry.at),
+        "at": times.rfc3339(entry.at),
     }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from network import sanitize, serializers
+from network import sanitize, times
 from network.case_studies import guard, identity
 from network.case_studies.scopes import Scopes
 from network.logs import get_logger
@@ -79,7 +79,7 @@ class Story:
             "logo_url": self.logo_url,
             "audience": self.audience,
             "consented_on": self.consented_on.isoformat() if self.consented_on else None,
-            "published_at": serializers.rfc3339(self.published_at),
+            "published_at": times.rfc3339(self.published_at),
             "revision": self.revision_hash,
             "url": f"/case-studies/{self.id}",
         }
