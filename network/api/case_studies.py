@@ -16,7 +16,7 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 from sqlalchemy import select
 
-from network import pagination, serializers
+from network import pagination, times
 from network.api import case_study_spec
 from network.api.auth import api_member, caller, token_required
 from network.api.blueprint import blueprint, idempotency_key
@@ -98,8 +98,8 @@ def _consent(consent: CaseStudyConsent) -> dict[str, Any]:
         "revision": consent.content_hash,
         **consent.scopes(),
         "identifying_words": list(consent.identifying_words or []),
-        "granted_at": serializers.rfc3339(consent.granted_at),
-        "ended_at": serializers.rfc3339(consent.ended_at),
+        "granted_at": times.rfc3339(consent.granted_at),
+        "ended_at": times.rfc3339(consent.ended_at),
     }
 
 
