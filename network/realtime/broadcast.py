@@ -48,7 +48,8 @@ def conversation_changed(kind: EventKind, comment: Comment) -> None:
 
 
 def presence(post_id: int) -> None:
-    """Tell a post's room how many are here and which staff members are (this process)."""
+    """Tell a post's room how many are here and which staff members are (every process's
+    sockets when the registry is in Redis)."""
     here = connections.in_room(post_room(post_id))
     viewers = {c.member_id if c.member_id is not None else c.sid for c in here}
     staff = sorted({c.handle for c in here if c.is_staff and c.handle})

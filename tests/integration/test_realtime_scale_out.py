@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,8 +30,9 @@ from sqlalchemy.engine import make_url
 from network import create_app
 from network.accounts import members, tokens
 from network.extensions import db
-from network.models import Role
+from network.models import Member, Role
 from tests.support.browser import PASSWORD
+from tests.support.case_studies import published_case_study
 from tests.support.servers import (
     SERVER_SECRET,
     Server,
@@ -132,16 +134,25 @@ class Cluster:
 
     extra: list[Server] = field(default_factory=list)
 
-    def member(self, role: str = "customer") -> tuple[str, str]:
-        """A new active member: (handle, API token); their password is PASSWORD."""
+    def person(self, role: str = "customer") -> SimpleNamespace:
+        """A new active member (its id and handle); their password is PASSWORD."""
         handle = f"m{uuid.uuid4().hex[:10]}"
         with self.people.app_context():
             made = members.create_member(
                 email=f"{handle}@example.com", handle=handle, password=PASSWORD, role=Role(role)
             )
+            found = SimpleNamespace(id=made.id, handle=handle)
+            db.session.remove()
+        return found
+
+    def member(self, role: str = "customer") -> tuple[str, str]:
+        """A new active member: (handle, API token)."""
+        found = self.person(role)
+        with self.people.app_context():
+            made = db.session.get(Member, found.id)
             _row, token = tokens.create_api_token(made, "test", tokens.token_lifetime("never"))
             db.session.remove()
-        return handle, token
+        return found.handle, token
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +244,15 @@ def signed_in(server: Server, handle: str) -> requests.Session:
 
 def cookie_header(browser: requests.Session) -> str:
     return "; ".join(f"{name}={value}" for name, value in browser.cookies.get_dict().items())
+
+
+def hearing(room: str) -> set[str]:
+    """The sids the Redis registry says hear the room (its index set, whatever the prefix)."""
+    store = redis.Redis.from_url(REDIS_URL)
+    found: set[str] = set()
+    for key in store.scan_iter(match=f"*:sockets:hears:{room}"):
+        found |= {sid.decode() for sid in store.smembers(key)}
+    return found
 
 
 def crash(server: Server) -> None:
@@ -354,3 +374,32 @@ def test_a_dead_process_leaves_sockets_that_presence_forgets_after_the_ttl(clust
         return (latest_presence(on_a, post["id"]) or {}).get("viewers") == 1
 
     wait_for(counted_alone, "C's socket expired from the registry", timeout=4 * TTL)
+
+
+def test_run_jobs_ending_a_consent_tells_a_page_open_on_another_process(cluster, tabs):
+    author, customer = cluster.person(role="employee"), cluster.person()
+    case_study_id = published_case_study(cluster.people, author, customer)
+    page = tabs(cluster.b)  # a visitor reading the public story on B
+    assert page.call("watch_case_study", {"case_study_id": case_study_id}) == {"ok": True}
+    assert page.client.get_sid() in hearing(f"case_study:{case_study_id}")
+    with cluster.people.app_context():  # the consent's last day was yesterday
+        db.session.execute(
+            text(
+                "UPDATE case_study_consent SET expires_on = CURRENT_DATE - 1 "
+                "WHERE case_study_id = :id AND ended_at IS NULL"
+            ),
+            {"id": case_study_id},
+        )
+        db.session.commit()
+
+    ran = flask_command(cluster.env, "run-jobs")  # a process with no sockets of its own
+
+    assert ran.returncode == 0, ran.stderr
+    assert "1 expired" in ran.stdout
+    wait_for(lambda: page.heard("case_study_withdrawn"), "the withdrawal reached the page on B")
+    assert page.heard("case_study_withdrawn") == [{"id": case_study_id}]
+    # And the visitor left the story's room, although run-jobs holds no socket of its own.
+    wait_for(
+        lambda: page.client.get_sid() not in hearing(f"case_study:{case_study_id}"),
+        "the visitor was evicted from the case study's room",
+    )
