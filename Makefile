@@ -46,9 +46,10 @@ dev: setup ## Serve with the development server instead (reloads nothing; for de
 	$(FLASK) db upgrade
 	$(FLASK) serve --host $(HOST) --port $(PORT)
 
-lint: $(BIN)/.installed ## ruff check and ruff format --check
+lint: $(BIN)/.installed ## ruff check, ruff format --check, and the layers contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed ## Reformat the code with ruff
 	$(BIN)/ruff format .

@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event, inspect
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from network.extensions import db

@@ -6,12 +6,13 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from network.accounts.passwords import MAX_LENGTH
 
@@ -76,3 +77,24 @@ class TokenForm(FlaskForm):
         default="90",
         validate_choice=False,
     )
+
+
+ROLE_CHOICES = [
+    SelectChoice("customer", _l("customer")),
+    SelectChoice("employee", _l("employee")),
+    SelectChoice("moderator", _l("moderator")),
+    SelectChoice("admin", _l("admin")),
+]
+
+
+class InvitationForm(FlaskForm):
+    role = SelectField(_l("Joins as"), choices=ROLE_CHOICES, default="customer")
+    days = IntegerField(
+        _l("Valid for (days)"), default=14, validators=[InputRequired(), NumberRange(min=1, max=90)]
+    )
+    max_uses = IntegerField(
+        _l("How many people may use it"),
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=1000)],
+    )
+    note = StringField(_l("Note (for you)"), validators=[Optional(), Length(max=300)])

@@ -1,4 +1,5 @@
-"""Inviting without admin rights: staff invite customers (when allowed), members bring friends."""
+"""Invitation pages: the one page admins and staff share, staff invite customers (when allowed),
+members bring friends."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from network.accounts import invitations
-from network.admin.forms import InvitationForm
-from network.admin.routes import create_from_form, render_invitations
+from network.accounts.forms import InvitationForm
 from network.community import service as community
+from network.exceptions import Invalid
 from network.extensions import db
-from network.models import Member
+from network.models import Member, Role
 from network.permissions import Permission, requires
+from network.web.answers import show_form_error
 from network.web.errors import rerenders_form_on_csrf_error
 from network.web.forms import ConfirmForm
 from network.web.headers import shows_secret
@@ -29,6 +31,50 @@ def _staff_may_invite() -> None:
 
 def _page(form: InvitationForm, new_link: str | None = None, status: int = 200):
     return render_invitations(form, "accounts.invites.create", False, new_link, status)
+
+
+def render_invitations(
+    form: InvitationForm,
+    action: str,
+    may_choose_role: bool,
+    new_link: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The invitations page: a form, the link made just now (shown once), the list."""
+    listed = invitations.listed_for(current_user)
+    return render_template(
+        "accounts/invitations.html",
+        form=form,
+        invitations=listed,
+        new_link=new_link,
+        joined=invitations.joined_with([i.id for i in listed]),
+        confirm_form=ConfirmForm(formdata=None),
+        action=url_for(action),
+        may_choose_role=may_choose_role,
+    ), status
+
+
+def create_from_form(render, role_from_form: bool) -> tuple[str, int]:
+    """Shared by the admin page and the staff page: make an invitation, show its link once."""
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        return render(form, status=422)
+    try:
+        role = Role(form.role.data) if role_from_form else Role.customer
+        _invitation, raw = invitations.create(
+            current_user,
+            role=role,
+            days=form.days.data,
+            max_uses=form.max_uses.data,
+            note=form.note.data,
+        )
+    except ValueError:
+        abort(422)
+    except Invalid as error:
+        show_form_error(form, error)
+        return render(form, status=422)
+    link = url_for("accounts.sign_up", invite=raw, _external=True)
+    return render(InvitationForm(formdata=None), new_link=link)
 
 
 @blueprint.get("/invitations")
@@ -72,4 +118,4 @@ def personal() -> str:
     link = None
     if community.profile().registration == "open":
         link = url_for("accounts.sign_up", ref=current_user.handle, _external=True)
-    return render_template("admin/personal_invite.html", link=link, joined=joined)
+    return render_template("accounts/personal_invite.html", link=link, joined=joined)

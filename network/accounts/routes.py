@@ -46,7 +46,7 @@ from network.logs import get_logger
 from network.models import MemberStatus, TokenPurpose
 from network.permissions import signed_in
 from network.web import headers
-from network.web.answers import client, render_form, show_form_error
+from network.web.answers import render_form, show_form_error
 from network.web.errors import rerenders_form_on_csrf_error
 from network.web.forms import ConfirmForm
 from network.web.headers import shows_secret
@@ -108,7 +108,7 @@ def sign_up() -> Response | str | tuple[str, int]:
     except Forbidden as error:
         show_form_error(form, error)
         return render_template("accounts/sign_up.html", form=form, **context), 403
-    _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
+    _sign_in_browser(sessions.start_session(member.id, sessions.this_client(), remember=False))
     if member.status == MemberStatus.pending:
         flash(
             _(
@@ -155,7 +155,7 @@ def sign_in() -> Response | str | tuple[str, int]:
         return _slowed_down(form, account, verdict.retry_after)
     try:
         member = sessions.authenticate(
-            form.login.data, form.password.data, client(), remember=form.remember.data
+            form.login.data, form.password.data, sessions.this_client(), remember=form.remember.data
         )
     except Invalid as error:
         throttle.failed(account, verdict)
@@ -222,7 +222,9 @@ def verify_email(token: str) -> Response:
         flash(_("Your address is in the company's domain: you now answer as staff."), "success")
         if was_signed_in == member.id:
             # The promotion ended every session; this browser proved the address.
-            _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
+            _sign_in_browser(
+                sessions.start_session(member.id, sessions.this_client(), remember=False)
+            )
     return redirect(
         url_for("accounts.settings.account")
         if current_user.is_authenticated
@@ -311,7 +313,7 @@ def first_admin(token: str) -> Response | str | tuple[str, int]:
         return render_form("accounts/first_admin.html", form)
     except ServiceError:
         abort(404)
-    _sign_in_browser(sessions.start_session(member.id, client(), remember=False))
+    _sign_in_browser(sessions.start_session(member.id, sessions.this_client(), remember=False))
     flash(_("You are the community's first admin."), "success")
     return redirect(url_for("main.index"))
 

@@ -46,6 +46,11 @@ class Client:
         )
 
 
+def this_client() -> Client:
+    """The client of the request being answered."""
+    return Client.of(request.remote_addr, request.user_agent.string)
+
+
 def session_id(member: Member, row: MemberSession) -> str:
     return f"{row.version}:{row.key}"
 

@@ -13,7 +13,7 @@ from network.accounts.forms import ChangeEmailForm, ChangePasswordForm, TokenFor
 from network.exceptions import Invalid
 from network.models import utcnow
 from network.permissions import signed_in
-from network.web.answers import client, show_form_error
+from network.web.answers import show_form_error
 from network.web.errors import rerenders_form_on_csrf_error
 from network.web.forms import ConfirmForm
 from network.web.headers import shows_secret
@@ -52,7 +52,7 @@ def change_password() -> Response | tuple[str, int]:
         show_form_error(form, error)
         return _account_page(422, password_form=form)
     # Every session ended; this browser gets a fresh one so the person stays in.
-    member = sessions.start_session(current_user.id, client(), remember=remember)
+    member = sessions.start_session(current_user.id, sessions.this_client(), remember=remember)
     login_user(member, remember=remember)
     flash(_("Your password is changed. Every other device has been signed out."), "success")
     return redirect(url_for("accounts.settings.account"))

@@ -5,34 +5,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
-
-ROLE_CHOICES = [
-    SelectChoice("customer", _l("customer")),
-    SelectChoice("employee", _l("employee")),
-    SelectChoice("moderator", _l("moderator")),
-    SelectChoice("admin", _l("admin")),
-]
-
-
-class InvitationForm(FlaskForm):
-    role = SelectField(_l("Joins as"), choices=ROLE_CHOICES, default="customer")
-    days = IntegerField(
-        _l("Valid for (days)"), default=14, validators=[InputRequired(), NumberRange(min=1, max=90)]
-    )
-    max_uses = IntegerField(
-        _l("How many people may use it"),
-        default=1,
-        validators=[InputRequired(), NumberRange(min=1, max=1000)],
-    )
-    note = StringField(_l("Note (for you)"), validators=[Optional(), Length(max=300)])
+from wtforms.validators import Length, Optional
 
 
 class SettingsForm(FlaskForm):

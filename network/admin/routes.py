@@ -9,8 +9,10 @@ from werkzeug.wrappers import Response
 
 from network import mail
 from network.accounts import audit, invitations, members
+from network.accounts.forms import InvitationForm
+from network.accounts.invite_routes import create_from_form, render_invitations
 from network.admin import service
-from network.admin.forms import InvitationForm, LogoForm, SettingsForm
+from network.admin.forms import LogoForm, SettingsForm
 from network.community import service as community
 from network.exceptions import Invalid, ServiceError
 from network.models import MemberStatus, Role
@@ -241,56 +243,12 @@ def _invitations_page(
     return render_invitations(form, "admin.create_invitation", True, new_link, status)
 
 
-def render_invitations(
-    form: InvitationForm,
-    action: str,
-    may_choose_role: bool,
-    new_link: str | None = None,
-    status: int = 200,
-) -> tuple[str, int]:
-    """The invitations page: a form, the link made just now (shown once), the list."""
-    listed = invitations.listed_for(current_user)
-    return render_template(
-        "admin/invitations.html",
-        form=form,
-        invitations=listed,
-        new_link=new_link,
-        joined=invitations.joined_with([i.id for i in listed]),
-        confirm_form=ConfirmForm(formdata=None),
-        action=url_for(action),
-        may_choose_role=may_choose_role,
-    ), status
-
-
 @blueprint.post("/invitations")
 @shows_secret
 @requires(Permission.administer)
 @rerenders_form_on_csrf_error
 def create_invitation() -> tuple[str, int]:
     return create_from_form(_invitations_page, role_from_form=True)
-
-
-def create_from_form(render, role_from_form: bool) -> tuple[str, int]:
-    """Shared by the admin page and the staff page: make an invitation, show its link once."""
-    form = InvitationForm()
-    if not form.validate_on_submit():
-        return render(form, status=422)
-    try:
-        role = Role(form.role.data) if role_from_form else Role.customer
-        _invitation, raw = invitations.create(
-            current_user,
-            role=role,
-            days=form.days.data,
-            max_uses=form.max_uses.data,
-            note=form.note.data,
-        )
-    except ValueError:
-        abort(422)
-    except Invalid as error:
-        show_form_error(form, error)
-        return render(form, status=422)
-    link = url_for("accounts.sign_up", invite=raw, _external=True)
-    return render(InvitationForm(formdata=None), new_link=link)
 
 
 @blueprint.post("/invitations/<int:invitation_id>/revoke")

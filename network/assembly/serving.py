@@ -9,9 +9,9 @@ from flask import Config, Flask
 
 from network import config
 from network.accounts import members
-from network.extensions import db
 from network.config import secret_problem
 from network.database import HOW_TO_MIGRATE, schema_problem
+from network.extensions import db
 
 HOW_TO_SET_THE_KEY = (
     "Fix: run `flask --app network gen-secret` (writes instance/config.py), "

@@ -34,6 +34,7 @@ from network.models import (
     Role,
 )
 from network.permissions import Permission, requires
+from network.uploads import service as uploads
 from network.web.answers import show_form_error
 from network.web.errors import rerenders_form_on_csrf_error
 from network.web.forms import new_key
@@ -95,8 +96,6 @@ def _logo(form: CaseStudyForm, kept: str | None) -> str | None:
     """The logo of the new revision: a new upload, the one kept, or none."""
     upload = form.logo.data
     if upload is not None and getattr(upload, "filename", ""):
-        from network.uploads import service as uploads
-
         return uploads.store_image(current_user, upload, "post_image").name
     return None if form.remove_logo.data else kept
 

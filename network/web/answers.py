@@ -1,18 +1,13 @@
-"""Small helpers routes share: turning service refusals into form errors, the client's identity."""
+"""Small helpers routes share: turning service refusals into form errors."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template
 from flask_wtf import FlaskForm
 
-from network.accounts.sessions import Client
 from network.exceptions import ServiceError
-
-
-def client() -> Client:
-    return Client.of(request.remote_addr, request.user_agent.string)
 
 
 def show_form_error(form: FlaskForm, error: ServiceError) -> None:
