@@ -403,3 +403,21 @@ def test_run_jobs_ending_a_consent_tells_a_page_open_on_another_process(cluster,
         lambda: page.client.get_sid() not in hearing(f"case_study:{case_study_id}"),
         "the visitor was evicted from the case study's room",
     )
+
+
+def test_a_password_set_from_the_command_line_closes_the_members_sockets_everywhere(
+    cluster, tabs, tmp_path
+):
+    handle, token = cluster.member()
+    on_a, on_b = tabs(cluster.a, token=token), tabs(cluster.b, token=token)
+    bystander = tabs(cluster.b, token=cluster.member()[1])
+    secret = tmp_path / "new.pw"
+    secret.write_text("another long and quiet river\n")
+
+    changed = flask_command(
+        cluster.env, "set-password", f"{handle}@example.com", "--password-file", str(secret)
+    )
+
+    assert changed.returncode == 0, changed.stderr
+    assert on_a.closed.wait(10) and on_b.closed.wait(10), "a socket of the member stayed open"
+    assert bystander.client.connected
