@@ -198,12 +198,12 @@ class RedisRegistry:
         with self._lock:
             local = self._local.pop(sid, None)
         try:
-            return self._remove(sid)
+            return self._remove(sid, local)
         except redis.RedisError as error:
             log.warning("socket registry unavailable (remove): %s", error)
             return local
 
-    def _remove(self, sid: str) -> Connection | None:
+    def _remove(self, sid: str, local: Connection | None) -> Connection | None:
         entry_key, hears_key, here_key = (
             self._key("sid", sid),
             self._key("sid", sid, "hears"),
@@ -218,6 +218,8 @@ class RedisRegistry:
         if raw is None:
             return None
         connection = self._connection(sid, json.loads(raw), hears, here)
+        if local is not None:  # this process's socket: its credential names its session
+            connection.credential = local.credential
         pipe = self._redis.pipeline(transaction=False)
         for index in self._indexes(connection):
             pipe.srem(index, sid)

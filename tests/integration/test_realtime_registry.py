@@ -175,3 +175,14 @@ def test_two_deployments_on_one_redis_do_not_see_each_other(deployment):
     ours, theirs = process(deployment), process(deployment + "-other")
     ours.add(browser("a1", 5, "k"))
     assert theirs.of_member(5) == []
+
+
+def test_a_socket_leaves_every_index_when_its_own_process_removes_it(deployment):
+    a = process(deployment)
+    a.add(browser("a1", 5, "k"))
+    assert a.listen("a1", "post:1")
+    a.join("a1", "post:1")
+
+    assert a.remove("a1") is not None
+
+    assert list(redis.Redis.from_url(REDIS_URL).scan_iter(match=f"{deployment}:*")) == []
