@@ -323,6 +323,10 @@ def defaults() -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": True,
+        # Redis down: count in this process's memory until it answers again, and let a
+        # request through rather than answer 500 if counting fails (issue 18, item 4).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "ru"),
@@ -397,6 +401,9 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         pool = {
             "pool_size": config["DATABASE_POOL_SIZE"],
             "max_overflow": config["DATABASE_POOL_SIZE"],
+            # A database server's pooled connection is tested before use: after a restart
+            # the first request gets a new one instead of an error (issue 18, item 4).
+            "pool_pre_ping": not url.startswith("sqlite"),
         }
         config["SQLALCHEMY_ENGINE_OPTIONS"] = pool | dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     public_url = (config.get("PUBLIC_URL") or "").rstrip("/") or None
