@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,10 +22,12 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from network.exceptions import ServiceError
-from network.extensions import limiter
+from network.extensions import db, limiter
 from network.logs import get_logger
 from network.pagination import BadCursor
 
@@ -136,6 +139,10 @@ MESSAGES: dict[int, tuple[Any, Any]] = {
     for status, info in STATUSES.items()
     if info.title is not None
 }
+# 503 keeps the 500 page's title (the table lacks it, as services' statuses may): its words say why.
+DATABASE_DOWN = _l(
+    "The community cannot reach its database just now. Please try again in a moment."
+)
 CSRF_MESSAGE = _l("This form expired. Please go back, reload the page and send it again.")
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -253,6 +260,45 @@ def _handle_service(error: ServiceError) -> Response:
     return error_response(error.status, error.message)
 
 
+def _handle_database_error(error: Exception) -> Response:
+    """A database that does not answer is a 503 (try again soon), not the app's fault.
+
+    OperationalError is what the driver raises for a server that is down, restarting or
+    unreachable (raw, from a pooled connection's checkout, or wrapped by SQLAlchemy); a
+    connection that died under a statement says so too. Any other database error (a
+    constraint, a bad statement) is a bug: the 500 of the rest.
+    """
+    wrapped = isinstance(error, DBAPIError)
+    if wrapped and not (isinstance(error, OperationalError) or error.connection_invalidated):
+        return _handle_unexpected(error)
+    cause = error.orig if wrapped else error
+    log.warning(
+        "the database does not answer on %s %s (%s)",
+        request.method,
+        request.path,
+        type(cause).__name__,
+    )
+    # The session's transaction died with its connection: roll it back so that the page's
+    # own reads may try a new connection instead of refusing (PendingRollbackError).
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
+    try:
+        return error_response(503, DATABASE_DOWN, code="unavailable")
+    except (SQLAlchemyError, *_database_errors(current_app)):
+        # The page's layout reads the database too (the community's name): a bare page.
+        title = escape(MESSAGES[500][0])
+        html = f"<!doctype html><title>{title}</title><h1>{title}</h1>"
+        return Response(f"{html}<p>{escape(DATABASE_DOWN)}</p>", 503, mimetype="text/html")
+
+
+def _database_errors(app: Flask) -> tuple[type[Exception], ...]:
+    """SQLAlchemy's errors and the driver's OperationalError (raised unwrapped by a raw
+    pooled connection, as the page cache's generation read uses)."""
+    with app.app_context():
+        driver = db.engine.dialect.loaded_dbapi
+    return (DBAPIError, driver.OperationalError)
+
+
 def _handle_unexpected(error: Exception) -> Response:
     original = getattr(error, "original_exception", None) or error
     log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
@@ -263,5 +309,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(ServiceError, _handle_service)
+    for kind in _database_errors(app):
+        app.register_error_handler(kind, _handle_database_error)
     app.register_error_handler(InternalServerError, _handle_unexpected)
     app.register_error_handler(Exception, _handle_unexpected)
