@@ -78,7 +78,7 @@ clean: ## Remove the virtualenv, npm packages and build output (keeps instance/)
 	find . -name '*.mo' -delete
 
 # The demo community and the feed benchmark (benchmarks/; not part of `make test`)
-.PHONY: demo bench-feed bench-feed-1m screenshots
+.PHONY: demo bench-feed bench-feed-1m bench-realtime screenshots
 INSTALL_WRK := command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
 demo: setup ## Upgrade the database and fill it with the Brewbird demo community (prints how to sign in)
@@ -92,6 +92,9 @@ bench-feed: setup ## Feed benchmark at 100k posts vs a bare-Flask floor (Postgre
 bench-feed-1m: setup ## Feed benchmark at 100k and 1M posts in one run, with the latency-growth check
 	@$(INSTALL_WRK)
 	$(BIN)/python benchmarks/bench_feed.py --posts 100000 --posts 1000000 $(BENCH_ARGS)
+
+bench-realtime: setup ## Realtime benchmark: a POSTed comment to N=100 and 500 subscribers vs a bare Flask-SocketIO floor
+	$(BIN)/python benchmarks/bench_realtime.py $(BENCH_ARGS)
 
 screenshots: setup ## Photograph the demo community with Chromium into docs/img/ (for README)
 	$(BIN)/python scripts/screenshots.py

@@ -1,0 +1,664 @@
+"""The realtime benchmark (not in `make test`): comments over HTTP to N subscribers, vs a floor.
+
+    make bench-realtime                          # N = 100 and 500, SQLite, threading
+    make bench-realtime BENCH_ARGS="--subscribers 20 --comments 20"   # a quick run
+    .venv/bin/python benchmarks/bench_realtime.py [--subscribers N]... [--comments C]
+
+For each N, two servers under the shipped gunicorn.conf.py (NETWORK_ASYNC_MODE,
+NETWORK_EXPECTED_SOCKETS=N), one after the other in the same run: the app
+(wsgi:app on a fresh SQLite database) and the floor (realtime_floor.py, a bare
+Flask-SocketIO server broadcasting the same payload). Against each:
+
+1. warm up (one socket subscribes, one comment goes round), read the worker's RSS;
+2. N python-socketio clients, each a member with a personal API token, connect over
+   the websocket transport and send `subscribe {"post_id", "after"}` as the post page does
+   (static/js/conversation.js); wait until the presence updates stop; read the RSS again:
+   (RSS after - RSS before) / N is the memory per idle subscribed socket;
+3. a burst: several members (the first --writers subscribers) POST comments over the
+   JSON API, each on its own pace (the same schedule for both servers); every subscriber
+   notes when each `comment` event arrives. Latency = arrival - the moment its POST was
+   sent; a (subscriber, comment) pair with no arrival within --wait seconds is lost.
+
+The report goes to stdout and to benchmarks/results/<date>-realtime.md. Exit status 1
+when a target fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import multiprocessing
+import os
+import random
+import secrets
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from importlib.util import find_spec
+from pathlib import Path
+
+import realtime_clients
+import report
+import requests
+import servers
+
+from network import create_app
+from network.accounts import members, tokens
+from network.extensions import db
+from network.models.member import Role
+from network.posts import service as posts
+
+HERE = Path(__file__).resolve().parent
+CONF = servers.PROJECT_ROOT / "gunicorn.conf.py"
+TARGET_P99_RATIO = 1.5  # app p99 / floor p99
+TARGET_KB_PER_SOCKET = 120
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--subscribers", type=int, action="append", help="N (repeat for several; 100 and 500)"
+    )
+    parser.add_argument("--comments", type=int, default=50, help="comments in each burst")
+    parser.add_argument("--writers", type=int, default=10, help="members writing the burst")
+    parser.add_argument(
+        "--pace", type=float, default=1.0, help="mean seconds between one writer's comments"
+    )
+    parser.add_argument("--wait", type=float, default=30.0, help="seconds to wait for stragglers")
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=4,
+        help="processes the subscribers are spread over (one GIL for 500 clients is too few)",
+    )
+    parser.add_argument("--async-mode", default="threading", choices=["threading", "gevent"])
+    parser.add_argument("--keep", action="store_true", help="keep the database and server logs")
+    args = parser.parse_args(argv)
+    args.subscribers = sorted(set(args.subscribers or [100, 500]))
+    # The app allows 10 comments a minute per member over sockets; keep the API burst
+    # realistic as well: no writer posts more than that.
+    args.writers = max(args.writers, math.ceil(args.comments / 10))
+    if args.async_mode == "gevent" and find_spec("gevent") is None:
+        parser.error("gevent is not installed (pip install -e '.[gevent]')")
+    return args
+
+
+# Servers ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Served:
+    server: servers.Server
+    payload: dict = field(default_factory=dict)  # the warm-up comment as the server answered it
+
+    @property
+    def worker_pid(self) -> int:
+        """The one worker's pid (gunicorn.conf.py runs one worker per process)."""
+        pid = self.server.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return int(children[0])
+
+    def rss_kb(self) -> int:
+        for line in Path(f"/proc/{self.worker_pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+
+def start(app_path: str | None, env: dict[str, str], log_path: Path) -> Served:
+    """gunicorn -c gunicorn.conf.py on a free port (the floor names its own app)."""
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = env | {"NETWORK_PUBLIC_URL": url, "NETWORK_BIND": f"127.0.0.1:{port}"}
+    command = [str(servers.BIN / "gunicorn"), "-c", str(CONF)] + ([app_path] if app_path else [])
+    log_file = log_path.open("wb")
+    process = subprocess.Popen(
+        command,
+        cwd=HERE if app_path else servers.PROJECT_ROOT,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    server = servers.Server(url=url, process=process, log_path=log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{server.log()}")
+        try:
+            if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                return Served(server)
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    server.process.send_signal(signal.SIGTERM)
+    raise RuntimeError(f"gunicorn did not answer within 60 s:\n{server.log()}")
+
+
+# The community ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Community:
+    tokens: list[str]  # one personal API token per member, index = member
+    posts: dict[int, int]  # N -> the post its subscribers watch
+    warmup_post: int
+
+
+def seed(env: dict[str, str], people: int, sizes: list[int]) -> Community:
+    """Members with tokens and one public post per N, through the services (cheap hashes)."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": env["NETWORK_DATABASE_URL"],
+            "SECRET_KEY": env["NETWORK_SECRET_KEY"],
+            "INSTANCE_PATH": env["NETWORK_INSTANCE_PATH"],
+            # nobody signs in with a password here: cheap hashes seed 500 members in seconds
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
+    logging.getLogger("network").setLevel(logging.WARNING)  # a line per member is noise here
+    password = secrets.token_urlsafe(16)
+    raw_tokens = []
+    with app.app_context():
+        author = None
+        for number in range(people):
+            member = members.create_member(
+                email=f"viewer{number}@bench.example",
+                handle=f"viewer{number}",
+                password=password,
+                role=Role.admin if number == 0 else Role.customer,
+                display_name=f"Viewer {number}",
+            )
+            author = author or member
+            raw_tokens.append(tokens.create_api_token(member, "realtime benchmark")[1])
+        posted = {
+            size: posts.create_post(
+                author, title=f"Live for {size}", body="Grind size and dose, live."
+            ).id
+            for size in [0, *sizes]
+        }
+        db.session.remove()
+        db.engine.dispose()
+    warmup = posted.pop(0)
+    return Community(raw_tokens, posted, warmup)
+
+
+# Clients ----------------------------------------------------------------------------------------
+
+
+def schedule(comments: int, writers: int, pace: float, seed_value: int) -> list[list[float]]:
+    """When each writer sends each of its comments (seconds from the burst's start)."""
+    rng = random.Random(seed_value)
+    plan: list[list[float]] = [[] for _ in range(writers)]
+    for number in range(comments):
+        plan[number % writers].append(0.0)
+    for times in plan:
+        moment = rng.uniform(0, pace)
+        for index in range(len(times)):
+            times[index] = moment
+            moment += rng.expovariate(1 / pace)
+    return plan
+
+
+@dataclass
+class Sent:
+    sent_at: float
+    comment_id: int
+    payload: dict
+    answered_ms: float  # how long the POST took to answer 201
+
+
+def burst(
+    endpoint: str, writer_tokens: list[str], plan: list[list[float]]
+) -> tuple[list[Sent], list[str]]:
+    """Several members POST their comments on their own pace: what was acknowledged (201),
+    and the answers of those refused."""
+    sent: list[Sent] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    start_at = time.monotonic() + 0.2
+
+    def write(token: str, moments: list[float]) -> None:
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {token}"
+        for number, moment in enumerate(moments):
+            time.sleep(max(0.0, start_at + moment - time.monotonic()))
+            sent_at = time.monotonic()
+            answer = http.post(
+                endpoint,
+                json={"body": f"Shot {number}: 18 g in, 36 g out, 28 s. How does yours taste?"},
+                timeout=60,
+            )
+            with lock:
+                if answer.status_code == 201:
+                    sent.append(
+                        Sent(
+                            sent_at,
+                            int(answer.json()["id"]),
+                            answer.json(),
+                            (time.monotonic() - sent_at) * 1000,
+                        )
+                    )
+                else:
+                    failures.append(f"{answer.status_code} {answer.text[:200]}")
+
+    threads = [
+        threading.Thread(target=write, args=(token, moments))
+        for token, moments in zip(writer_tokens, plan, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sent, failures
+
+
+# One server, one N ------------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    who: str  # app or floor
+    subscribers: int
+    comments: int
+    expected: int
+    lost: int
+    latencies_ms: list[float]
+    kb_per_socket: float
+    connect_seconds: float
+    presence_events: int
+    burst_seconds: float
+    post_p50_ms: float
+    errors: list[str] = field(default_factory=list)  # subscribers that never joined
+    dropped: int = 0  # subscribed, then disconnected by the server before the burst was heard
+    refused: list[str] = field(default_factory=list)  # comment POSTs not answered 201
+
+    def percentile(self, share: float) -> float:
+        if not self.latencies_ms:
+            return math.nan
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
+
+
+def measure(
+    who: str,
+    served: Served,
+    api_prefix: str,
+    post_id: int,
+    warmup_post: int,
+    community: Community,
+    size: int,
+    plan: list[list[float]],
+    args: argparse.Namespace,
+) -> Measured:
+    url = served.server.url
+    writers = community.tokens[: len(plan)]
+    # Warm up: the first socket, the first comment and its broadcast load what is loaded lazily.
+    probe = realtime_clients.Subscriber(url, community.tokens[-1], warmup_post)
+    probe.join()
+    warmed, refused = burst(url + api_prefix.format(post=warmup_post), writers[:1], [[0.0]])
+    if refused:
+        raise RuntimeError(f"{who}: the warm-up comment was refused: {refused[0]}")
+    served.payload = warmed[0].payload
+    time.sleep(1.0)
+    probe.leave()
+    time.sleep(1.0)
+    before = served.rss_kb()
+
+    processes = max(1, min(args.client_processes, size))
+    shares = [community.tokens[i:size:processes] for i in range(processes)]
+    context = multiprocessing.get_context("spawn")
+    groups = []
+    for share in shares:
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=realtime_clients.run_group, args=(url, share, post_id, theirs), daemon=True
+        )
+        process.start()
+        groups.append((process, ours))
+    errors: list[str] = []
+    connect_seconds = 0.0  # the slowest group's, from its first connect to its last ack
+    for _process, pipe in groups:
+        _tag, failures, seconds = pipe.recv()
+        errors += failures
+        connect_seconds = max(connect_seconds, seconds)
+    if errors:
+        say(f"  {who}: {len(errors)} of {size} subscribers failed to join; first: {errors[0]}")
+    # Idle: each group waits until the presence updates set off by the joins stop arriving.
+    presence_events = dropped_idle = 0
+    for _process, pipe in groups:
+        _tag, presence, dropped = pipe.recv()
+        presence_events += presence
+        dropped_idle += dropped
+    after = served.rss_kb()
+    held = size - len(errors) - dropped_idle
+    kb_per_socket = (after - before) / held if held else math.nan
+    say(
+        f"  {who}: {size - len(errors)} subscribed in {connect_seconds:.1f} s, "
+        f"{dropped_idle} dropped by the server since, {presence_events} presence events, "
+        f"RSS {before / 1024:.0f} -> {after / 1024:.0f} MB = {kb_per_socket:.0f} KB per socket"
+    )
+
+    burst_started = time.monotonic()
+    sent, refused = burst(url + api_prefix.format(post=post_id), writers, plan)
+    burst_seconds = time.monotonic() - burst_started
+    until = time.monotonic() + args.wait
+    arrivals: list[dict[int, float]] = []
+    dropped = 0
+    for _process, pipe in groups:
+        pipe.send(("collect", [item.comment_id for item in sent], until))
+    for process, pipe in groups:
+        _tag, got, gone = pipe.recv()
+        arrivals += got
+        dropped += gone
+        process.join(timeout=30)
+    latencies = [
+        (seen[item.comment_id] - item.sent_at) * 1000
+        for seen in arrivals
+        for item in sent
+        if item.comment_id in seen
+    ]
+    expected = size * len(sent)
+    result = Measured(
+        who,
+        size,
+        len(sent),
+        expected,
+        expected - len(latencies),
+        latencies,
+        kb_per_socket,
+        connect_seconds,
+        presence_events,
+        burst_seconds,
+        statistics.median(item.answered_ms for item in sent) if sent else math.nan,
+        errors,
+        dropped,
+        refused,
+    )
+    say(
+        f"  {who}: {result.comments} comments, {expected - result.lost}/{expected} delivered, "
+        f"p50 {result.percentile(0.5):.0f} ms, p99 {result.percentile(0.99):.0f} ms, "
+        f"max {result.percentile(1.0):.0f} ms; {dropped} sockets dropped by the server"
+        + (f"; {len(refused)} POSTs refused, first: {refused[0]}" if refused else "")
+    )
+    return result
+
+
+# The report -------------------------------------------------------------------------------------
+
+
+def _ms(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.0f}"
+
+
+def checks(pairs: list[tuple[Measured, Measured]], async_mode: str) -> list[tuple[str, str]]:
+    found = []
+    for app, floor in pairs:
+        ratio = app.percentile(0.99) / floor.percentile(0.99)
+        # A p99 over the deliveries that arrived says nothing when many never did.
+        whole = app.lost == 0 and floor.lost == 0
+        found.append(
+            (
+                f"N={app.subscribers}: p99 <= {TARGET_P99_RATIO}x the floor's: "
+                f"{_ms(app.percentile(0.99))} ms vs {_ms(floor.percentile(0.99))} ms "
+                f"= {ratio:.2f}x"
+                + ("" if whole else f" over the deliveries that arrived ({app.lost} lost)"),
+                "PASS" if whole and ratio <= TARGET_P99_RATIO else "FAIL",
+            )
+        )
+        found.append(
+            (
+                f"N={app.subscribers}: every comment POST answered 201: "
+                f"{len(app.refused)} of {app.comments + len(app.refused)} refused "
+                f"(floor: {len(floor.refused)})",
+                "PASS" if not app.refused else "FAIL",
+            )
+        )
+        found.append(
+            (
+                f"N={app.subscribers}: 0 lost deliveries: {app.lost} of {app.expected} lost "
+                f"(floor: {floor.lost})",
+                "PASS" if app.lost == 0 else "FAIL",
+            )
+        )
+        found.append(
+            (
+                f"N={app.subscribers}: <= {TARGET_KB_PER_SOCKET} KB per idle socket: "
+                f"{app.kb_per_socket:.0f} KB (floor: {floor.kb_per_socket:.0f} KB)",
+                "PASS" if app.kb_per_socket <= TARGET_KB_PER_SOCKET else "FAIL",
+            )
+        )
+    gevent = find_spec("gevent") is not None
+    found.append(
+        (
+            "One gevent process holds 2,000 subscribed sockets: "
+            + (
+                "run with --async-mode gevent --subscribers 2000"
+                if gevent and async_mode != "gevent"
+                else "gevent is not installed on this machine, row skipped"
+                if not gevent
+                else "see the table"
+            ),
+            "not measured",
+        )
+    )
+    return found
+
+
+def table(pairs: list[tuple[Measured, Measured]]) -> list[str]:
+    lines = [
+        "| N | server | comments | deliveries | lost | sockets dropped "
+        "| p50 ms | p95 ms | p99 ms | max ms "
+        "| p99 / floor | POST p50 ms | KB per idle socket | subscribe s | presence events |",
+        "| ---: | --- |" + " ---: |" * 13,
+    ]
+    for app, floor in pairs:
+        for row in (app, floor):
+            ratio = row.percentile(0.99) / floor.percentile(0.99)
+            lines.append(
+                f"| {row.subscribers} | {row.who} | {row.comments}"
+                + (f" (+{len(row.refused)} refused)" if row.refused else "")
+                + f" | {row.expected} "
+                f"| {row.lost} | {row.dropped + len(row.errors)} "
+                f"| {_ms(row.percentile(0.5))} | {_ms(row.percentile(0.95))} "
+                f"| {_ms(row.percentile(0.99))} | {_ms(row.percentile(1.0))} "
+                f"| {ratio:.2f}x | {_ms(row.post_p50_ms)} | {row.kb_per_socket:.0f} "
+                f"| {row.connect_seconds:.1f} | {row.presence_events} |"
+            )
+    return lines
+
+
+def markdown(
+    pairs: list[tuple[Measured, Measured]],
+    args: argparse.Namespace,
+    command: str,
+    seconds: float,
+    busy: float,
+    code: str,
+    threads: dict[int, int],
+) -> str:
+    sizes = ", ".join(f"N={n}: {t} threads" for n, t in threads.items())
+    lines = [
+        f"# Realtime benchmark, {date.today().isoformat()}, sqlite, {args.async_mode}",
+        "",
+        f"- Machine: {report.machine()}; load average {busy:.2f} when the run started",
+        f"- Command: `{command}`{' on ' + code if code else ''}; the whole run took "
+        f"{seconds / 60:.1f} minutes",
+        f"- Servers: `gunicorn -c gunicorn.conf.py` (NETWORK_ASYNC_MODE={args.async_mode}, "
+        f"NETWORK_EXPECTED_SOCKETS=N; {sizes}) for the app (wsgi:app, SQLite) and for the "
+        "floor (benchmarks/realtime_floor.py: bare Flask-SocketIO, `subscribe` joins the room, "
+        "a POST emits the app's own comment payload to it), one after the other in the same run",
+        f"- Load: N python-socketio clients (websocket transport, each a member with an API "
+        f"token, `subscribe {{post_id, after}}` as static/js/conversation.js does); then "
+        f"{args.comments} comments POSTed over the JSON API by {args.writers} of those members, "
+        f"each at its own pace (about one every {args.pace:.1f} s, the same schedule for both "
+        "servers). The clients, the writers and the server share the machine's cores",
+        "- Latency: from the moment a comment's POST is sent to its `comment` event's arrival, "
+        "per subscriber and comment. Lost: a pair with no arrival within "
+        f"{args.wait:.0f} s of the burst (no periodic re-sync during the burst). "
+        "Sockets dropped: subscribers that failed to join or that the server disconnected "
+        "before the burst ended. KB per idle socket: the worker's RSS after all N subscribed "
+        "and presence went quiet, minus its RSS after a warm-up, divided by the sockets still "
+        f"open. The clients run in {args.client_processes} processes (--client-processes)",
+        "",
+        *table(pairs),
+        "",
+        "## Targets",
+        "",
+        *[f"- {verdict}: {description}" for description, verdict in checks(pairs, args.async_mode)],
+    ]
+    for measured in (m for pair in pairs for m in pair if m.refused):
+        lines += [
+            "",
+            f"{measured.who} at N={measured.subscribers}: {len(measured.refused)} of the "
+            f"burst's {measured.comments + len(measured.refused)} comment POSTs were refused "
+            f"(not counted as deliveries); first: `{measured.refused[0][:300]}`",
+        ]
+    failures = [m for pair in pairs for m in pair if m.errors]
+    for measured in failures:
+        lines += [
+            "",
+            f"{measured.who} at N={measured.subscribers}: {len(measured.errors)} subscribers "
+            f"never joined; first: `{measured.errors[0][:300]}`",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def save(text: str, async_mode: str, sizes: list[int]) -> Path:
+    report.RESULTS.mkdir(exist_ok=True)
+    stem = f"{date.today().isoformat()}-realtime-{async_mode}"
+    if sizes != [100, 500]:
+        stem += "-" + "-".join(str(size) for size in sizes)
+    path = report.RESULTS / f"{stem}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# The run ----------------------------------------------------------------------------------------
+
+
+def code_version() -> str:
+    """The commit measured, and whether the app's code differed from it when the run began."""
+    run = partial(
+        subprocess.run, cwd=servers.PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+    head = run(["git", "rev-parse", "--short", "HEAD"]).stdout.strip()
+    changed = run(["git", "status", "--porcelain", "--", "network", "templates", "wsgi.py"]).stdout
+    if not head:
+        return ""
+    return f"commit {head}" + (" with uncommitted changes to the app" if changed.strip() else "")
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    busy = os.getloadavg()[0]
+    if busy > 0.5:
+        say(f"Note: the load average is {busy:.2f}; other work on the machine skews the numbers.")
+    work = Path(tempfile.mkdtemp(prefix="bench-realtime-"))
+    command = shlex.join([".venv/bin/python", "benchmarks/bench_realtime.py", *argv])
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NETWORK_")}
+    env.update(
+        NETWORK_INSTANCE_PATH=str(work),
+        NETWORK_DATABASE_URL=f"sqlite:///{work / 'network.sqlite'}",
+        NETWORK_SECRET_KEY=secrets.token_urlsafe(48),
+        NETWORK_ASYNC_MODE=args.async_mode,
+        PYTHONUNBUFFERED="1",
+    )
+    subprocess.run(
+        [str(servers.BIN / "flask"), "--app", "network", "db", "upgrade"],
+        cwd=servers.PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    people = max(args.subscribers) + 1  # and one for the warm-up socket
+    say(f"seeding {people} members with tokens")
+    community = seed(env, people, args.subscribers)
+    pairs: list[tuple[Measured, Measured]] = []
+    threads: dict[int, int] = {}
+    try:
+        for size in args.subscribers:
+            say(f"\n== N = {size}")
+            sized = env | {"NETWORK_EXPECTED_SOCKETS": str(size)}
+            plan = schedule(args.comments, args.writers, args.pace, seed_value=size)
+            app = start(None, sized, work / f"app-{size}.log")
+            try:
+                threads[size] = _threads(app)
+                # The floor broadcasts exactly what the app broadcasts: the warm-up comment.
+                results_app = measure(
+                    "app",
+                    app,
+                    "/api/v1/posts/{post}/comments",
+                    community.posts[size],
+                    community.warmup_post,
+                    community,
+                    size,
+                    plan,
+                    args,
+                )
+                payload = app.payload
+            finally:
+                app.server.stop()
+            floor = start(
+                "realtime_floor:app",
+                sized | {"BENCH_FLOOR_PAYLOAD": json.dumps(payload)},
+                work / f"floor-{size}.log",
+            )
+            try:
+                results_floor = measure(
+                    "floor",
+                    floor,
+                    "/posts/{post}/comments",
+                    community.posts[size],
+                    community.warmup_post,
+                    community,
+                    size,
+                    plan,
+                    args,
+                )
+            finally:
+                floor.server.stop()
+            pairs.append((results_app, results_floor))
+        text = markdown(
+            pairs, args, command, time.monotonic() - started, busy, code_version(), threads
+        )
+        path = save(text, args.async_mode, args.subscribers)
+        say("\n" + text)
+        say(f"Written to {path.relative_to(servers.PROJECT_ROOT)}")
+    finally:
+        if args.keep:
+            say(f"Kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    failed = any(verdict == "FAIL" for _, verdict in checks(pairs, args.async_mode))
+    return 1 if failed else 0
+
+
+def _threads(served: Served) -> int:
+    """The worker's threads as gunicorn.conf.py sized them (its log line says so)."""
+    for line in served.server.log().splitlines():
+        if "threads=" in line:
+            return int(line.split("threads=")[1].split()[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
