@@ -226,26 +226,30 @@ class Deployment:
 def deployment(database_url, tmp_path) -> Iterator[Deployment]:
     """A private redis-server and two single-worker gunicorn processes on it."""
     private = PrivateRedis(tmp_path)
-    private.start()
     servers: list[Server] = []
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        env = server_env(
-            tmp_path / name,
-            NETWORK_DATABASE_URL=database_url,
-            NETWORK_REDIS_URL=private.url,
-            NETWORK_SOCKETIO_CHANNEL=f"faults-{tmp_path.name}",
-        )
-        servers.append(start_gunicorn(env, tmp_path / name / "gunicorn.log", wait=False))
-    for server in servers:
-        wait_until_up(server, timeout=60)  # two processes starting on a busy machine
-    people = people_app(tmp_path, database_url)
-    yield Deployment(private, servers, people, database_url)
-    for server in servers:
-        server.stop()
-    private.kill()
-    with people.app_context():
-        db.engine.dispose()
+    people: Flask | None = None
+    try:  # a process that fails to start must not leave the others running
+        private.start()
+        for name in ("a", "b"):
+            (tmp_path / name).mkdir()
+            env = server_env(
+                tmp_path / name,
+                NETWORK_DATABASE_URL=database_url,
+                NETWORK_REDIS_URL=private.url,
+                NETWORK_SOCKETIO_CHANNEL=f"faults-{tmp_path.name}",
+            )
+            servers.append(start_gunicorn(env, tmp_path / name / "gunicorn.log", wait=False))
+        for server in servers:
+            wait_until_up(server, timeout=60)  # two processes starting on a busy machine
+        people = people_app(tmp_path, database_url)
+        yield Deployment(private, servers, people, database_url)
+    finally:
+        for server in servers:
+            server.stop()
+        private.kill()
+        if people is not None:
+            with people.app_context():
+                db.engine.dispose()
 
 
 def test_redis_stopped_mid_burst_loses_nothing_and_every_client_heals(deployment):
