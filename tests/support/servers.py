@@ -123,12 +123,17 @@ def start_gunicorn(
     return server
 
 
-def wait_until_up(server: Server, timeout: float = 30.0) -> None:
+# Generous: on a loaded 2-core machine (two test workers, each starting servers) importing the
+# app alone has taken 25 s; a server that fails exits at once and is reported then.
+START_TIMEOUT = 60.0
+
+
+def wait_until_up(server: Server, timeout: float = START_TIMEOUT) -> None:
     """Wait for a server started with wait=False to answer /healthz."""
     _wait_until_up(server, timeout)
 
 
-def _wait_until_up(server: Server, timeout: float = 30.0) -> None:
+def _wait_until_up(server: Server, timeout: float = START_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
