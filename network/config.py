@@ -331,6 +331,9 @@ def defaults() -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "ru"),
         "SOCKETIO_MAX_PAYLOAD": 64 * 1024,
+        # Seconds in which joins and leaves of a post's room make one presence event (0: each
+        # its own; the in-process tests use 0 to read presence at once)
+        "REALTIME_PRESENCE_WINDOW": 0.5,
         # argon2id: argon2-cffi's defaults (RFC 9106 low-memory); tests lower them
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,

@@ -95,6 +95,8 @@ def test_settings(instance: Path, database_url: str, **overrides: Any) -> dict[s
         "INSTANCE_PATH": str(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # presence at once, so the Socket.IO test client reads it right after a join
+        "REALTIME_PRESENCE_WINDOW": 0,
         # cheap hashes; production keeps argon2-cffi's defaults
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,
