@@ -33,16 +33,16 @@ from tests.support.faults import (
     Follower,
     PrivatePostgres,
     PrivateRedis,
-    crash,
     private_postgres,
-    wait_for,
 )
 from tests.support.servers import (
     SERVER_SECRET,
     Server,
+    crash,
     flask_command,
     server_env,
     start_gunicorn,
+    wait_for,
     wait_until_up,
 )
 

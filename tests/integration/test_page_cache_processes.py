@@ -6,13 +6,11 @@ what tells one process that another has written.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import requests
 
 from tests.support.browser import PASSWORD, create_member
-from tests.support.servers import flask_command
+from tests.support.servers import flask_command, signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -21,20 +19,6 @@ def api_token(server, handle: str) -> str:
     made = flask_command(server.env, "create-token", f"{handle}@example.com", "--name", "test")
     assert made.returncode == 0, made.stderr
     return made.stdout.strip()
-
-
-def signed_in(server, handle: str) -> requests.Session:
-    browser = requests.Session()
-    page = browser.get(server.url + "/signin", timeout=10).text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    answer = browser.post(
-        server.url + "/signin",
-        data={"login": handle, "password": PASSWORD, "csrf_token": token},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert answer.status_code == 302, answer.text[:300]
-    return browser
 
 
 def test_a_comment_written_through_one_process_shows_on_a_page_kept_by_another(
@@ -55,7 +39,7 @@ def test_a_comment_written_through_one_process_shows_on_a_page_kept_by_another(
     assert made.status_code == 201, made.text
     path = f"/posts/{made.json()['id']}"
 
-    browser = signed_in(reader_side, "reader")
+    browser = signed_in(reader_side, "reader", PASSWORD)
     for _ in range(3):  # rendered, then served from the reader side's store
         page = browser.get(reader_side.url + path, timeout=10)
         assert page.status_code == 200 and "Over two processes" in page.text

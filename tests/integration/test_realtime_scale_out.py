@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import threading
 import time
 import uuid
@@ -36,9 +35,12 @@ from tests.support.case_studies import published_case_study
 from tests.support.servers import (
     SERVER_SECRET,
     Server,
+    crash,
     flask_command,
     server_env,
+    signed_in,
     start_gunicorn,
+    wait_for,
     wait_until_up,
 )
 
@@ -47,16 +49,6 @@ pytestmark = pytest.mark.slow
 POSTGRES_URL = os.environ.get("NETWORK_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("NETWORK_TEST_REDIS_URL")
 TTL = 3  # seconds: the registry forgets a dead process's sockets this fast here
-
-
-def wait_for(check: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"within {timeout} s: {what}")
 
 
 class Tab:
@@ -228,20 +220,6 @@ def comment(server: Server, token: str, post_id: int, body: str) -> None:
     assert said.status_code == 201, said.text
 
 
-def signed_in(server: Server, handle: str) -> requests.Session:
-    browser = requests.Session()
-    page = browser.get(server.url + "/signin", timeout=10).text
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    answer = browser.post(
-        server.url + "/signin",
-        data={"login": handle, "password": PASSWORD, "csrf_token": csrf},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert answer.status_code == 302, answer.text[:300]
-    return browser
-
-
 def cookie_header(browser: requests.Session) -> str:
     return "; ".join(f"{name}={value}" for name, value in browser.cookies.get_dict().items())
 
@@ -253,15 +231,6 @@ def hearing(room: str) -> set[str]:
     for key in store.scan_iter(match=f"*:sockets:hears:{room}"):
         found |= {sid.decode() for sid in store.smembers(key)}
     return found
-
-
-def crash(server: Server) -> None:
-    """kill -9 the worker, then its master (which would otherwise start another)."""
-    master = server.process.pid
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    for pid in children:
-        os.kill(int(pid), signal.SIGKILL)
-    server.stop(signal.SIGKILL)
 
 
 def latest_presence(tab: Tab, post_id: int) -> dict[str, Any] | None:
@@ -313,8 +282,8 @@ def test_presence_and_typing_count_the_sockets_of_both_processes(cluster, tabs):
 
 def test_signing_out_on_one_process_closes_that_browsers_sockets_on_the_other(cluster, tabs):
     handle, _ = cluster.member()
-    browser = signed_in(cluster.a, handle)
-    other_browser = signed_in(cluster.a, handle)  # the member's second browser goes on
+    browser = signed_in(cluster.a, handle, PASSWORD)
+    other_browser = signed_in(cluster.a, handle, PASSWORD)  # the member's second browser goes on
     this_tab = tabs(cluster.b, cookies=cookie_header(browser))
     other_tab = tabs(cluster.b, cookies=cookie_header(other_browser))
     assert this_tab.call("typing", {"post_id": 1})["error"]["code"] == "invalid"  # signed in

@@ -7,12 +7,10 @@ import glob
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,26 +19,7 @@ from typing import Any
 import redis
 import socketio
 
-from tests.support.servers import Server, free_port
-
-
-def wait_for(check: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"within {timeout} s: {what}")
-
-
-def crash(server: Server) -> None:
-    """kill -9 the worker, then its master (which would otherwise start another)."""
-    master = server.process.pid
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    for pid in children:
-        os.kill(int(pid), signal.SIGKILL)
-    server.stop(signal.SIGKILL)
+from tests.support.servers import free_port, wait_for
 
 
 class PrivateRedis:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -171,3 +173,38 @@ def gunicorn_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     yield serve
     for server in servers:
         server.stop()
+
+
+def wait_for(check: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
+    """Poll `check` until it returns something true; fail naming `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"within {timeout} s: {what}")
+
+
+def crash(server: Server) -> None:
+    """kill -9 the worker, then its master (which would otherwise start another)."""
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        os.kill(int(pid), signal.SIGKILL)
+    server.stop(signal.SIGKILL)
+
+
+def signed_in(server: Server, login: str, password: str) -> requests.Session:
+    """A browser session signed in on the server through its sign-in form."""
+    browser = requests.Session()
+    page = browser.get(server.url + "/signin", timeout=10).text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    answer = browser.post(
+        server.url + "/signin",
+        data={"login": login, "password": password, "csrf_token": csrf},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code == 302, answer.text[:300]
+    return browser
