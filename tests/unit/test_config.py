@@ -20,16 +20,6 @@ from network.config import (
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("NETWORK_"):
-            monkeypatch.delenv(name)
-    return monkeypatch
-
-
 def make_app(instance: Path, **test_config):
     return create_app({"INSTANCE_PATH": str(instance), **test_config})
 

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-
-from network import create_app
 from network.extensions import socketio
 from network.realtime import connections
 from network.realtime.registry import RedisRegistry
+from tests.unit.test_config import make_app
 
 REDIS = "redis://127.0.0.1:6379/0"  # never reached: nothing here connects
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in list(os.environ):
-        if name.startswith("NETWORK_"):
-            monkeypatch.delenv(name)
-    return monkeypatch
-
-
-def make_app(instance: Path, **test_config):
-    return create_app({"INSTANCE_PATH": str(instance), **test_config})
 
 
 def test_each_deployment_gets_its_own_channel_by_default(tmp_path, clean_env):
