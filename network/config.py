@@ -85,6 +85,29 @@ def _networks(raw: str) -> tuple[str, ...]:
 _networks.__name__ = "addresses or networks, comma-separated"
 
 
+def _time_zone(raw: str) -> str:
+    """An IANA time zone name ("Europe/Berlin"), as zoneinfo knows it."""
+    import zoneinfo
+
+    value = raw.strip()
+    if value not in zoneinfo.available_timezones():
+        raise ConfigError(f"expected an IANA time zone name such as Europe/Berlin, got {raw!r}")
+    return value
+
+
+_time_zone.__name__ = "an IANA time zone name"
+
+
+def _hour(raw: str) -> int:
+    value = _parse_int(raw)
+    if not 0 <= value <= 23:
+        raise ConfigError(f"expected an hour from 0 to 23, got {raw!r}")
+    return value
+
+
+_hour.__name__ = "integer, 0 to 23"
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str  # the Flask config key
@@ -293,6 +316,22 @@ SETTINGS: tuple[Setting, ...] = (
         "Live connections (open tabs) one process should hold at once. gunicorn.conf.py sizes "
         "the server from it: in threading mode each socket holds a thread, so threads = this "
         "+ 32 for plain requests.",
+    ),
+    Setting(
+        "DEFAULT_TIME_ZONE",
+        "NETWORK_DEFAULT_TIME_ZONE",
+        _time_zone,
+        "UTC",
+        "The time zone of a member who has not chosen one: their mail digests arrive at "
+        "NETWORK_DIGEST_HOUR in it.",
+    ),
+    Setting(
+        "DIGEST_HOUR",
+        "NETWORK_DIGEST_HOUR",
+        _hour,
+        8,
+        "The hour (0-23, each member's local time) after which `flask --app network run-jobs` "
+        "sends the daily and weekly mail digests (weekly ones on Mondays); run it hourly.",
     ),
     Setting(
         "DEBUG",

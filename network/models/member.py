@@ -40,6 +40,10 @@ class Member(Base):
         string_enum(MemberStatus, "member_status"), default=MemberStatus.active
     )
     language: Mapped[str | None] = mapped_column(String(8))
+    # An IANA name ("Asia/Tokyo"); None follows NETWORK_DEFAULT_TIME_ZONE.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    # When the mail digest last ran for them (sent, or skipped with nothing new).
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The avatar's upload name (profiles issue); None shows the default picture.
     # Kept on the member so every author line renders without another query.
     avatar: Mapped[str | None] = mapped_column(String(64))
