@@ -289,8 +289,9 @@ def _pin_announcements(engine: Engine, shape: Shape, now: datetime) -> None:
 
 
 def _finish(engine: Engine) -> None:
-    """PostgreSQL: move the id sequences past the rows we numbered, and gather statistics
-    (autovacuum would, soon after a real load). SQLite: fold the WAL back into the file."""
+    """PostgreSQL: move the id sequences past the rows we numbered, set the visibility map and
+    gather statistics (autovacuum would, soon after a real load). SQLite: fold the WAL back
+    into the file."""
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             for table in ("member", "post", "comment"):
@@ -302,7 +303,7 @@ def _finish(engine: Engine) -> None:
                 )
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))
+            connection.execute(text("VACUUM ANALYZE"))
     else:
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
