@@ -22,6 +22,7 @@ _SECRET_LINE = re.compile(r"^SECRET_KEY\s*=.*$", re.MULTILINE)
 def init_app(app: Flask) -> None:
     from network.accounts import cli as accounts_cli
     from network.demo import cli as demo_cli
+    from network.mail import cli as mail_cli
 
     accounts_cli.init_app(app)
     app.cli.add_command(gen_secret)
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(check_mail)
+    mail_cli.init_app(app)
     demo_cli.init_app(app)
 
 

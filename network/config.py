@@ -239,6 +239,23 @@ SETTINGS: tuple[Setting, ...] = (
         "How mail is encrypted on the way to the mail server.",
     ),
     Setting(
+        "MAIL_SENDER",
+        "NETWORK_MAIL_SENDER",
+        _choice("thread", "off"),
+        "thread",
+        "Who delivers the mail outbox: thread (a background thread in each server process, "
+        "the embedded default) or off (a separate `flask send-mail --loop` service or timer "
+        "does).",
+    ),
+    Setting(
+        "MAIL_SENDER_SECONDS",
+        "NETWORK_MAIL_SENDER_SECONDS",
+        _at_least(1),
+        30,
+        "How often the sender thread looks for due mail; a commit that wrote mail wakes it "
+        "at once.",
+    ),
+    Setting(
         "UPLOAD_MAX_MB",
         "NETWORK_UPLOAD_MAX_MB",
         _parse_int,

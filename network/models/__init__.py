@@ -17,6 +17,7 @@ from network.models.community import CommunitySetting
 from network.models.follow import Follow
 from network.models.idempotency import IdempotencyKey
 from network.models.invitation import AuditEvent, Invitation
+from network.models.mail_preference import MailPreference
 from network.models.member import (
     ApiToken,
     Member,
@@ -28,6 +29,7 @@ from network.models.member import (
     TokenPurpose,
 )
 from network.models.notification import Notification, NotificationKind
+from network.models.outbox import OutboxMessage, OutboxStatus
 from network.models.page_cache import PageGeneration
 from network.models.post import (
     Comment,
@@ -62,6 +64,7 @@ __all__ = [
     "Follow",
     "IdempotencyKey",
     "Invitation",
+    "MailPreference",
     "Member",
     "MemberSession",
     "MemberStatus",
@@ -69,6 +72,8 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "OneTimeToken",
+    "OutboxMessage",
+    "OutboxStatus",
     "PageGeneration",
     "Post",
     "PostUpload",
