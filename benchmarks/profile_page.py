@@ -3,6 +3,12 @@
     .venv/bin/python benchmarks/profile_page.py --posts 100000            # median ms per page
     .venv/bin/python benchmarks/profile_page.py --posts 100000 --profile feed
     .venv/bin/python benchmarks/profile_page.py --posts 1000000 --sql
+    .venv/bin/python benchmarks/profile_page.py --posts 100000 --fragments warm
+
+Fragments (network/fragments) are cold by default: every request renders every
+fragment, which is what a page costs after writes. `--fragments warm` keeps them
+as a server does. Each page's line also says how many statements one request ran
+(counted with a SQLAlchemy event), which must not grow with the data.
 
 The first run for a size seeds a SQLite database like bench_feed.py does and keeps it
 (default /tmp/perfdb/<posts>/, with what it needs to sign in); later runs reuse it,
@@ -28,7 +34,7 @@ import corpus
 import diagnostics
 import seed_data
 from bench_feed import migrate
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
 from network import create_app
 from network.extensions import db
@@ -48,10 +54,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--sql", action="store_true", help="statements, their ms and the plan")
     parser.add_argument(
-        "--page-cache",
-        action="store_true",
-        help="keep pages (network/page_cache) as the server does; by default every request "
-        "renders, which is the cost this tool looks into",
+        "--fragments",
+        choices=("cold", "warm"),
+        default="cold",
+        help="cold (default): no fragment cache, every fragment rendered on every request; "
+        "warm: fragments kept in memory as the server keeps them",
     )
     return parser.parse_args(argv)
 
@@ -84,13 +91,36 @@ def prepare(folder: Path, posts: int) -> dict[str, str]:
     return facts
 
 
-def _config(url: str, secret: str, folder: Path, page_cache: bool = False) -> dict[str, object]:
+def _config(url: str, secret: str, folder: Path, warm: bool = False) -> dict[str, object]:
     return {
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": secret,
         "INSTANCE_PATH": str(folder),
-        "PAGE_CACHE_MB": 32 if page_cache else 0,
+        "FRAGMENT_CACHE_MB": 64 if warm else 0,
+        "REDIS_URL": None,
     }
+
+
+class StatementCounter:
+    """Statements the app's engine runs (a SQLAlchemy event), to say queries per page."""
+
+    def __init__(self, app) -> None:
+        self.count = 0
+        with app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+    def per_request(self, client, path: str, repeat: int = 5) -> set[int]:
+        """The statement counts of `repeat` requests (one number when the page is fixed)."""
+        found = set()
+        for _ in range(repeat):
+            before = self.count
+            assert client.get(path).status_code == 200, path
+            found.add(self.count - before)
+        return found
 
 
 def median_ms(client, path: str, repeat: int) -> tuple[float, float]:
@@ -125,7 +155,8 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     folder = args.folder / str(args.posts)
     facts = prepare(folder, args.posts)
-    app = create_app(_config(facts["url"], facts["secret"], folder, args.page_cache))
+    app = create_app(_config(facts["url"], facts["secret"], folder, args.fragments == "warm"))
+    statements = StatementCounter(app)
     member = diagnostics.signed_in_client(app, facts["email"], facts["password"], USER_AGENT)
     visitor = app.test_client()
     paths = {
@@ -136,7 +167,11 @@ def main(argv: list[str]) -> int:
     for key in args.page or PAGES:
         client, path = paths[key]
         wall, cpu = median_ms(client, path, args.repeat)
-        print(f"{key:<5} {path:<14} {wall:7.2f} ms median, {cpu:7.2f} ms CPU at best")
+        counted = ", ".join(str(n) for n in sorted(statements.per_request(client, path)))
+        print(
+            f"{key:<5} {path:<14} {wall:7.2f} ms median, {cpu:7.2f} ms CPU at best, "
+            f"{counted} statements per request ({args.fragments} fragments)"
+        )
         if args.sql:
             found = diagnostics.profile_page(app, client, key, path)
             print(f"      {found.statements} statements, {found.sql_ms:.2f} ms run alone")

@@ -287,20 +287,13 @@ SETTINGS: tuple[Setting, ...] = (
         "PostgreSQL's max_connections.",
     ),
     Setting(
-        "PAGE_CACHE_MB",
-        "NETWORK_PAGE_CACHE_MB",
+        "FRAGMENT_CACHE_MB",
+        "NETWORK_FRAGMENT_CACHE_MB",
         _at_least(0),
-        32,
-        "Memory each process may keep rendered pages in (home feed, front page, post pages), "
-        "served again until something they show changes; 0 turns it off.",
-    ),
-    Setting(
-        "PAGE_CACHE_SECONDS",
-        "NETWORK_PAGE_CACHE_SECONDS",
-        _at_least(0),
-        60,
-        "Longest a rendered page is served again even with no change in the database "
-        '(the front page\'s "this week" strip moves on with time alone).',
+        64,
+        "Memory each process may keep rendered fragments in (post cards, comments, case-study "
+        "cards), shared by every viewer and kept under a key of what they show; least recently "
+        "used first out; 0 turns it off. With NETWORK_REDIS_URL, Redis is a second tier.",
     ),
     Setting(
         "SOCKETIO_ASYNC_MODE",

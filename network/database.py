@@ -22,9 +22,6 @@ from sqlalchemy.orm import Session
 
 from network.extensions import db
 
-# Execution option of a write transaction whose writes no page shows (network/page_cache
-# reads it: the page generation does not move for them).
-PAGES_UNCHANGED = "network_pages_unchanged"
 HOW_TO_MIGRATE = "Fix: run `flask --app network db upgrade`."
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -70,23 +67,17 @@ def init_app(app: Flask) -> None:
 
 
 @contextmanager
-def write_transaction(*, pages_unchanged: bool = False) -> Iterator[Session]:
+def write_transaction() -> Iterator[Session]:
     """Run the block in a fresh write transaction and commit it.
 
     The request's read transaction, if any, is ended first (its objects are
     expired and reload on next use).  On SQLite the new transaction is BEGIN
     IMMEDIATE, so concurrent writers queue on the busy timeout instead of
     failing.  Any exception rolls the transaction back and propagates.
-
-    Committing it moves the page generation on (network/page_cache), unless
-    `pages_unchanged` says that no page shows what it writes.
     """
     session = db.session
     session.rollback()
-    options: dict[str, Any] = {_IMMEDIATE: True}
-    if pages_unchanged:
-        options[PAGES_UNCHANGED] = True
-    session.connection(execution_options=options)
+    session.connection(execution_options={_IMMEDIATE: True})
     try:
         yield session
         session.commit()

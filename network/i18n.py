@@ -52,7 +52,7 @@ def select_locale() -> str:
 
 
 def choose_locale(member_language: str | None) -> str:
-    """select_locale() given the member's setting: kept pages are found by it (page_cache)."""
+    """select_locale() given the member's setting (or None for a visitor)."""
     languages = current_app.config["LANGUAGES"]
     if member_language in languages:
         return member_language

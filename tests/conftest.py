@@ -146,8 +146,6 @@ def _truncate_all() -> None:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        # create_all's row, which kept pages depend on (network/page_cache)
-        connection.execute(text("INSERT INTO page_generation (id, n) VALUES (1, 0)"))
 
 
 @pytest.fixture

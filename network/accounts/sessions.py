@@ -16,7 +16,7 @@ from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
 
-from network import liveness, page_cache, signals
+from network import liveness, signals
 from network.accounts import passwords
 from network.accounts.validation import normalize_email
 from network.database import write_transaction
@@ -151,7 +151,6 @@ def load_member(token: str) -> Member | None:
     version, _, key = (token or "").partition(":")
     if not version.isdigit() or not key or len(key) > 64:
         return None
-    generation = page_cache.stamp()  # read before the session row (page_cache/generation.py)
     found = db.session.execute(
         select(MemberSession, Member)
         .join(Member, Member.id == MemberSession.member_id)
@@ -171,9 +170,6 @@ def load_member(token: str) -> Member | None:
             .where(MemberSession.key == key)
         ).first()
         row, member = found
-    page_cache.note_viewer(
-        generation, token, member, row.expires_at, row.last_seen_at, LAST_SEEN_RESOLUTION
-    )
     member.session_token = token
     g.member_session_key = row.key
     return member
@@ -185,8 +181,7 @@ def _touch(row: MemberSession, now) -> None:
     if not row.remember:
         values["expires_at"] = now + _lifetime(False)
     row_id = row.id
-    # No page shows these: the write leaves every kept page standing (page_cache).
-    with write_transaction(pages_unchanged=True) as session:
+    with write_transaction() as session:
         session.execute(update(MemberSession).where(MemberSession.id == row_id).values(**values))
 
 

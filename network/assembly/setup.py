@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from network import cli, database, i18n, logs, mail, models, page_cache  # noqa: F401 (models register their tables)
+from network import cli, database, fragments, i18n, logs, mail, models  # noqa: F401 (models register their tables)
 from network import config as settings
 from network.accounts import routes as accounts_routes
 from network.accounts.sessions import load_member
@@ -99,7 +99,7 @@ def configure_extensions(app: Flask) -> None:
     register(socketio)
     registry.init_app(app)  # who is connected: this process, or every process in Redis
 
-    page_cache.init_app(app)
+    fragments.init_app(app)
     mail.init_app(app)  # the outbox's commit hooks, unsubscribe pages, the sender thread
 
 

@@ -15,10 +15,10 @@ from flask import (
 )
 from flask_login import current_user
 
-from network import page_cache
 from network.accounts import members
 from network.case_studies.access import STRIP, published_stories
 from network.community import service as community
+from network.fragments import kinds as fragments
 from network.i18n import LANGUAGE_COOKIE
 from network.main.forms import LanguageForm
 from network.posts.feed import public_posts
@@ -31,7 +31,6 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
 @blueprint.get("/")
-@page_cache.cached
 def index() -> str | Response:
     """Visitors see what the community talks about; members land on their home feed."""
     if current_user.is_authenticated:
@@ -39,7 +38,11 @@ def index() -> str | Response:
     front = public_posts(request.args.get("cursor"), size=10)
     stories = [] if request.args.get("cursor") else published_stories(None, STRIP)
     return render_template(
-        "main/index.html", front=front, discussed=most_discussed(), case_studies=stories
+        "main/index.html",
+        front=front,
+        cards=fragments.post_cards(front.items, front.latest_comments),
+        discussed=most_discussed(),
+        case_studies=stories,
     )
 
 

@@ -30,7 +30,6 @@ from network.models.member import (
 )
 from network.models.notification import Notification, NotificationKind
 from network.models.outbox import OutboxMessage, OutboxStatus
-from network.models.page_cache import PageGeneration
 from network.models.post import (
     Comment,
     ContentState,
@@ -74,7 +73,6 @@ __all__ = [
     "OneTimeToken",
     "OutboxMessage",
     "OutboxStatus",
-    "PageGeneration",
     "Post",
     "PostUpload",
     "Profile",

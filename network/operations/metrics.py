@@ -20,6 +20,9 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily
+
+from network import fragments
 
 # One registry for the process: create_app() may run many times (tests), metrics once.
 REGISTRY = CollectorRegistry()
@@ -40,6 +43,24 @@ SOCKETS = Gauge(
     "network_open_sockets", "Socket.IO connections open on this process.", registry=REGISTRY
 )
 _open_sockets: list[Callable[[], int]] = []
+
+
+class _FragmentLookups:
+    """network_fragment_cache_requests_total{kind,result}: found (hit) or rendered (miss)."""
+
+    def collect(self):
+        family = CounterMetricFamily(
+            "network_fragment_cache_requests",
+            "Fragment lookups by kind (post, post_page, comment, case_study) and result "
+            "(hit: from memory or Redis; miss: rendered).",
+            labels=["kind", "result"],
+        )
+        for (kind, result), count in sorted(fragments.counts().items()):
+            family.add_metric([kind, result], count)
+        yield family
+
+
+REGISTRY.register(_FragmentLookups())
 
 
 def count_sockets_with(counter: Callable[[], int]) -> None:

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from network import page_cache
 from network.exceptions import Conflict, Invalid
 from network.permissions import Permission, requires, signed_in
 from network.posts import access, comment_routes, comments, feed_routes, service
@@ -58,7 +57,6 @@ def create() -> Response | tuple[str, int]:
 
 
 @blueprint.get("/posts/<int:post_id>")
-@page_cache.cached
 def show(post_id: int) -> str:
     post = service.post_for_viewer(current_user, post_id)
     after = request.args.get("after", 0, type=int) or 0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
-
-from network import page_cache
 
 # Hidden fields carry the label WTForms would make up ("Key", "Version"): making
 # it up asks WTForms' translations, which Flask-WTF reads from disk once per
@@ -21,9 +21,10 @@ class ConfirmForm(FlaskForm):
 def new_key() -> str:
     """An idempotency key for one rendering of a form: a double submit sends it twice.
 
-    Every answer gets its own, kept pages included (page_cache.per_request).
+    Forms are never inside a cached fragment (network/fragments), so every
+    answer gets its own.
     """
-    return page_cache.per_request(page_cache.fresh_key())
+    return secrets.token_urlsafe(16)
 
 
 def show_version(field: IntegerField, version: int) -> None:

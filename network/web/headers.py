@@ -95,9 +95,8 @@ def _add_headers(response: Response) -> Response:
 def _for_a_member() -> bool:
     """Whether this answer was made for a signed-in member (session or API token).
 
-    A kept page is served without loading the member (network/page_cache), so
-    the session's identity decides when nobody was loaded: a hit and the miss
-    that kept it then carry the same header.
+    When nobody was loaded (a page that never asked who is looking), the
+    session's identity decides, so a member's answer is never stored as public.
 
     Flask-Login's g._login_user is read because nothing public says "a member
     was loaded" without loading one: current_user loads on access, and its

@@ -67,8 +67,8 @@ def test_environment_values_take_their_declared_types(tmp_path, clean_env):
         ("NETWORK_SMTP_SECURITY", "tls", "none, starttls, ssl"),
         ("NETWORK_LOG_LEVEL", "loud", "debug, info"),
         ("NETWORK_DATABASE_POOL_SIZE", "0", "at least 1"),
-        ("NETWORK_PAGE_CACHE_MB", "-5", "at least 0"),
-        ("NETWORK_PAGE_CACHE_SECONDS", "soon", "whole number"),
+        ("NETWORK_FRAGMENT_CACHE_MB", "-5", "at least 0"),
+        ("NETWORK_FRAGMENT_CACHE_MB", "lots", "whole number"),
     ],
 )
 def test_a_malformed_value_names_its_variable_and_what_was_expected(name, value, expected):
