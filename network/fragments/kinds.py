@@ -6,7 +6,9 @@ moves on every edit, delete, hide and restore; a comment's `n` on every
 change to it; a post's `last_n` on every change to its conversation). A
 member has no version: the author fields a fragment shows (handle, name,
 role, avatar) are in its key themselves, so a rename or a new picture makes
-new keys with nothing to remember to bump. Long keys are digested (BLAKE2b),
+new keys with nothing to remember to bump. Creation and edit times are in
+the keys too, so a database restored from a backup (whose ids and versions
+come round again with other texts) never meets an older fragment. Long keys are digested (BLAKE2b),
 the same in every process, so Redis can share them.
 """
 
@@ -44,6 +46,7 @@ def post_card_key(post: Any, latest: Sequence[Any] | None) -> str:
         post.is_announcement,
         post.comment_count,
         post.last_n,
+        post.created_at,
         post.edited_at,
         *_author(post.author),
     ]
@@ -59,6 +62,7 @@ def post_head_key(post: Any) -> str:
         post.state.value,
         post.visibility.value,
         post.is_announcement,
+        post.created_at,
         post.edited_at,
         *_author(post.author),
     ]
@@ -66,7 +70,7 @@ def post_head_key(post: Any) -> str:
 
 
 def comment_key(comment: Any) -> str:
-    parts = [comment.n, comment.version, comment.state.value, comment.edited_at]
+    parts = [comment.n, comment.version, comment.state.value, comment.created_at, comment.edited_at]
     return f"{comment.id}.{comment.version}.{digest([*parts, *_author(comment.author)])}"
 
 
