@@ -88,7 +88,7 @@ def set_mode(member: Member, kind: str, mode: str) -> None:
     """
     rules = kind_of(kind)
     if not rules.optional:
-        raise Invalid(_l("This mail cannot be turned off."), field=kind)
+        raise Invalid(_l("Mail of this kind cannot be turned off."), field=kind)
     if mode not in rules.modes:
         raise Invalid(_l("Choose one of the offered options."), field=kind)
     session = db.session

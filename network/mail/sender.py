@@ -42,6 +42,7 @@ BACKOFF_MINUTES = (1, 5, 30, 120, 360, 720)
 MAX_ATTEMPTS = 8  # then the message is marked failed (about a day and a half of trying)
 LEASE = timedelta(minutes=10)  # a claim outlives any batch; a crashed sender's rows return after it
 BATCH = 100
+SENT_GROUP = 10  # messages marked sent per write
 _SENDER = "network_mail_sender"  # app.extensions key of the embedded sender thread
 
 
@@ -211,6 +212,16 @@ def _deliver(
         _retry(connection, messages, _words(error), now, counts)
         return
     sender = transport.sender_address()
+    delivered: list[tuple[_Claimed, str | None]] = []
+
+    def record_sent() -> None:
+        # In small groups: one write per message would cost more than the SMTP dialogue, and a
+        # crash between the server's "250" and this write re-sends at most a group.
+        if delivered:
+            _finish(connection, delivered, OutboxStatus.sent, now)
+            counts.sent += len(delivered)
+            delivered.clear()
+
     with server:
         for position, message in enumerate(messages):
             try:
@@ -230,10 +241,13 @@ def _deliver(
             except transport.TRANSPORT_ERRORS as error:
                 # The connection is gone: this message and the rest wait for the next pass.
                 log.warning("mail server dropped the connection: %s", error)
+                record_sent()
                 _retry(connection, messages[position:], _words(error), now, counts)
                 return
-            _finish(connection, [(message, None)], OutboxStatus.sent, now)
-            counts.sent += 1
+            delivered.append((message, None))
+            if len(delivered) >= SENT_GROUP:
+                record_sent()
+        record_sent()
 
 
 def build(message: _Claimed, sender: str) -> EmailMessage:

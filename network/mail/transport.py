@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -35,10 +36,14 @@ def connect() -> smtplib.SMTP:
     config = current_app.config
     host, port, security = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_SECURITY"]
     context = ssl.create_default_context()
+    # Our own name for HELO: smtplib would look it up (getfqdn), which can take seconds.
+    helo = socket.gethostname() or "localhost"
     if security == "ssl":
-        server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=15, context=context)
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            host, port, local_hostname=helo, timeout=15, context=context
+        )
     else:
-        server = smtplib.SMTP(host, port, timeout=15)
+        server = smtplib.SMTP(host, port, local_hostname=helo, timeout=15)
     try:
         if security == "starttls":
             server.starttls(context=context)

@@ -23,6 +23,7 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily
 
 from network import fragments
+from network.mail import sender as mail_sender
 
 # One registry for the process: create_app() may run many times (tests), metrics once.
 REGISTRY = CollectorRegistry()
@@ -43,6 +44,17 @@ SOCKETS = Gauge(
     "network_open_sockets", "Socket.IO connections open on this process.", registry=REGISTRY
 )
 _open_sockets: list[Callable[[], int]] = []
+# The mail outbox, counted in the database when /metrics is read (the same in every process).
+OUTBOX_PENDING = Gauge(
+    "network_mail_outbox_pending",
+    "Mail messages in the outbox waiting to be sent (first attempt or retry).",
+    registry=REGISTRY,
+)
+OUTBOX_OLDEST = Gauge(
+    "network_mail_outbox_oldest_pending_seconds",
+    "Age of the oldest mail message still waiting to be sent (0 when none wait).",
+    registry=REGISTRY,
+)
 
 
 class _FragmentLookups:
@@ -104,6 +116,9 @@ def exposition() -> Response:
     """The Prometheus text format, to the addresses NETWORK_METRICS_FROM allows; 404 to others."""
     if not may_read(request.remote_addr):
         abort(404)
+    pending, oldest = mail_sender.depth()
+    OUTBOX_PENDING.set(pending)
+    OUTBOX_OLDEST.set(oldest)
     return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST)
 
 
