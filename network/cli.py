@@ -131,18 +131,22 @@ def set_community(name: str | None, tagline: str | None) -> None:
 @click.command("run-jobs")
 @with_appcontext
 def run_jobs() -> None:
-    """Run the periodic jobs once (a timer runs this daily; see docs/deployment.md).
+    """Run the periodic jobs once (a timer runs this hourly; see docs/deployment.md).
 
     Case studies: consents whose end date has come are ended and their stories
     taken down (pages already hide them on that date), and the staff on a case
-    study are told 14 days before its consent ends. Safe to run any number of
-    times: each job does only what is due and not yet done.
+    study are told 14 days before its consent ends. Mail digests: each member's
+    daily or weekly digest once their local time passes NETWORK_DIGEST_HOUR.
+    Safe to run any number of times: each job does only what is due and not yet
+    done.
     """
     from network.case_studies import expiry
+    from network.notifications import digest
 
     expired = expiry.expire_due()
     warned = expiry.notify_expiring()
     click.echo(f"case studies: {len(expired)} expired, {len(warned)} expiry notices sent")
+    click.echo(f"mail digests: {digest.send_due()} queued")
 
 
 @click.command("backup")

@@ -10,12 +10,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from network import text_rules
-from network.accounts import audit
+from network.accounts import audit, validation
 from network.accounts.tokens import digest
 from network.community import service as community
 from network.database import write_transaction
 from network.exceptions import Forbidden, Invalid, NotFound
 from network.extensions import db
+from network.mail import outbox
 from network.models import Invitation, Member, Role, utcnow
 from network.permissions import Permission, can
 
@@ -36,12 +37,20 @@ def may_invite(actor: Member | None, role: Role = Role.customer) -> bool:
 
 
 def create(
-    actor: Member, *, role: Role, days: int, max_uses: int, note: str | None = None
+    actor: Member,
+    *,
+    role: Role,
+    days: int,
+    max_uses: int,
+    note: str | None = None,
+    email: str | None = None,
 ) -> tuple[Invitation, str]:
     """Make an invitation link; the raw token is returned once and stored only as a digest.
 
-    Raises Forbidden when the actor may not invite with that role, Invalid for
-    an expiry or use count out of range.
+    With `email`, the link is also mailed to that address (kind "invitation"),
+    queued in the same transaction as the invitation. Raises Forbidden when the
+    actor may not invite with that role, Invalid for an expiry or use count out
+    of range or an address that is not one.
     """
     if not may_invite(actor, role):
         raise Forbidden(_l("You may not invite people with this role."))
@@ -52,6 +61,8 @@ def create(
     note = text_rules.line(note, "note", _l("Note (for you)")) or None
     if note is not None and len(note) > MAX_NOTE:
         raise Invalid(_l("Use at most %(max)d characters.", max=MAX_NOTE), field="note")
+    if email is not None:
+        email = validation.normalize_email(email)
     raw = secrets.token_urlsafe(24)
     with write_transaction() as session:
         invitation = Invitation(
@@ -73,8 +84,25 @@ def create(
             role=role.value,
             uses=max_uses,
             days=days,
+            mailed=email is not None,
         )
+        if email is not None:
+            _mail(actor, invitation, raw, email)
     return invitation, raw
+
+
+def _mail(actor: Member, invitation: Invitation, raw: str, email: str) -> None:
+    """Queue the invitation mail in the open transaction (never suppressed by preferences)."""
+    outbox.enqueue(
+        email,
+        "invitation",
+        "invitation",
+        {
+            "inviter_name": actor.display_name,
+            "url": outbox.absolute_for("accounts.sign_up", invite=raw),
+            "expires_on": invitation.expires_at.date().isoformat(),
+        },
+    )
 
 
 def listed_for(actor: Member, limit: int = 200) -> list[Invitation]:

@@ -3,17 +3,27 @@ members bring friends."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from network.accounts import invitations
+from network.accounts import invitations, validation
 from network.accounts.forms import InvitationForm
 from network.community import service as community
 from network.exceptions import Invalid
-from network.extensions import db
+from network.extensions import db, limiter
 from network.models import Member, Role
 from network.permissions import Permission, requires
 from network.web.answers import show_form_error
@@ -22,6 +32,8 @@ from network.web.forms import ConfirmForm
 from network.web.headers import shows_secret
 
 blueprint = Blueprint("invites", __name__)  # accounts.invites
+# Invitations one admin or staff member may mail (RATELIMIT_INVITE_MAIL overrides it).
+INVITE_MAIL_LIMIT = "30 per hour"
 
 
 def _staff_may_invite() -> None:
@@ -51,22 +63,37 @@ def render_invitations(
         confirm_form=ConfirmForm(formdata=None),
         action=url_for(action),
         may_choose_role=may_choose_role,
+        mailed_to=g.get("invitation_mailed_to") if new_link else None,
     ), status
 
 
 def create_from_form(render, role_from_form: bool) -> tuple[str, int]:
-    """Shared by the admin page and the staff page: make an invitation, show its link once."""
+    """Shared by the admin page and the staff page: make an invitation, show its link once.
+
+    With an address in the `email` field the link is mailed too, within the
+    sender's own rate limit (RATELIMIT_INVITE_MAIL, 429 past it).
+    """
     form = InvitationForm()
     if not form.validate_on_submit():
         return render(form, status=422)
+    email = (request.form.get("email") or "").strip()[:320] or None
     try:
         role = Role(form.role.data) if role_from_form else Role.customer
+        if email is not None:
+            email = validation.normalize_email(email)
+            with limiter.limit(
+                lambda: current_app.config.get("RATELIMIT_INVITE_MAIL", INVITE_MAIL_LIMIT),
+                key_func=lambda: f"member:{current_user.id}",
+                scope="invitation-mail",
+            ):
+                pass
         _invitation, raw = invitations.create(
             current_user,
             role=role,
             days=form.days.data,
             max_uses=form.max_uses.data,
             note=form.note.data,
+            email=email,
         )
     except ValueError:
         abort(422)
@@ -74,6 +101,7 @@ def create_from_form(render, role_from_form: bool) -> tuple[str, int]:
         show_form_error(form, error)
         return render(form, status=422)
     link = url_for("accounts.sign_up", invite=raw, _external=True)
+    g.invitation_mailed_to = email  # the admin page renders through its own function
     return render(InvitationForm(formdata=None), new_link=link)
 
 

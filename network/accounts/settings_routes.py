@@ -1,16 +1,17 @@
-"""A member's own account settings: email, password, sessions, API tokens."""
+"""A member's own account settings: email, password, time zone, mail, sessions, API tokens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from network.accounts import registration, sessions, tokens
+from network.accounts import mail_settings, registration, sessions, time_zones, tokens
 from network.accounts.forms import ChangeEmailForm, ChangePasswordForm, TokenForm
 from network.exceptions import Invalid
+from network.mail import preferences
 from network.models import utcnow
 from network.permissions import signed_in
 from network.web.answers import show_form_error
@@ -21,11 +22,14 @@ from network.web.headers import shows_secret
 blueprint = Blueprint("settings", __name__, url_prefix="/settings")  # accounts.settings
 
 
-def _account_page(status: int = 200, **forms) -> tuple[str, int]:
+def _account_page(status: int = 200, time_zone_error: str | None = None, **forms):
     context = {
         "password_form": forms.get("password_form") or ChangePasswordForm(formdata=None),
         "email_form": forms.get("email_form") or ChangeEmailForm(formdata=None),
         "confirm_form": ConfirmForm(formdata=None),
+        "time_zones": time_zones.names(),
+        "time_zone": time_zones.of(current_user),
+        "time_zone_error": time_zone_error,
     }
     return render_template("settings/account.html", **context), status
 
@@ -82,6 +86,54 @@ def change_email() -> Response | tuple[str, int]:
         "success",
     )
     return redirect(url_for("accounts.settings.account"))
+
+
+@blueprint.post("/time-zone")
+@signed_in
+def change_time_zone() -> Response | tuple[str, int]:
+    _require_confirm()
+    try:
+        time_zones.set_time_zone(current_user, request.form.get("time_zone", ""))
+    except Invalid as error:
+        return _account_page(422, time_zone_error=str(error))
+    flash(_("Your time zone is saved."), "success")
+    return redirect(url_for("accounts.settings.account"))
+
+
+def _mail_page(
+    status: int = 200, modes: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> tuple[str, int]:
+    return render_template(
+        "settings/mail.html",
+        kinds=mail_settings.OPTIONAL,
+        allowed={kind: preferences.KINDS[kind].modes for kind in mail_settings.OPTIONAL},
+        labels=mail_settings.LABELS,
+        mode_labels=mail_settings.MODE_LABELS,
+        modes=modes or mail_settings.choices(current_user),
+        errors=errors or {},
+        time_zone=time_zones.of(current_user),
+        confirm_form=ConfirmForm(formdata=None),
+    ), status
+
+
+@blueprint.get("/mail")
+@signed_in
+def mail_page() -> tuple[str, int]:
+    return _mail_page()
+
+
+@blueprint.post("/mail")
+@signed_in
+def save_mail() -> Response | tuple[str, int]:
+    _require_confirm()
+    sent = {kind: request.form[kind] for kind in mail_settings.OPTIONAL if kind in request.form}
+    try:
+        mail_settings.save(current_user, sent)
+    except Invalid as error:
+        shown = {**mail_settings.choices(current_user), **sent}
+        return _mail_page(422, shown, {error.field or "": str(error)})
+    flash(_("Your mail choices are saved."), "success")
+    return redirect(url_for("accounts.settings.mail_page"))
 
 
 @blueprint.get("/sessions")

@@ -17,7 +17,7 @@ from flask import Response, current_app, jsonify
 from flask_babel import lazy_gettext as _l
 
 from network import serializers
-from network.accounts import members
+from network.accounts import mail_settings, members, time_zones
 from network.accounts.validation import MAX_DISPLAY_NAME
 from network.api import spec
 from network.api.auth import caller, token_required
@@ -27,6 +27,7 @@ from network.api.users import PROFILE_PROPERTIES
 from network.api.validation import json_body
 from network.exceptions import Conflict
 from network.extensions import db
+from network.mail import preferences
 from network.models import Member, Role
 from network.profiles import service as profiles
 from network.profiles.fields import MAX_BIO, MAX_COMPANY, MAX_TITLE
@@ -34,6 +35,7 @@ from network.profiles.fields import MAX_BIO, MAX_COMPANY, MAX_TITLE
 PROFILE_FIELDS = ("display_name", "title", "company", "bio")
 MEMBER_SETTINGS: dict[str, Callable[[Member, Any], Any]] = {
     "language": members.set_language,
+    "time_zone": time_zones.set_time_zone,
     # customers only: the service refuses true from anyone else (422)
     "open_to_case_studies": profiles.set_open_to_case_studies,
 }
@@ -46,6 +48,7 @@ def own_view(member: Member) -> dict[str, Any]:
     answer = serializers.own_profile(
         view.member, view.profile, followers=view.followers, following=view.following
     )
+    answer["time_zone"] = time_zones.of(view.member)
     if view.member.role == Role.customer:
         answer["open_to_case_studies"] = bool(view.profile.open_to_case_studies)
     return answer
@@ -73,6 +76,21 @@ def change_me() -> Response:
             apply(member, changes[name])
     db.session.expire_all()  # the answer shows what is stored now
     return jsonify(own_view(member))
+
+
+@blueprint.get("/me/mail-preferences")
+@token_required
+def mail_preferences() -> Response:
+    return jsonify(mail_settings.choices(caller()))
+
+
+@blueprint.patch("/me/mail-preferences")
+@token_required
+def change_mail_preferences() -> Response:
+    member = caller()
+    modes = json_body(MAIL_PREFERENCE_CHANGES)
+    saved = mail_settings.save(member, modes)
+    return jsonify(saved)
 
 
 def _save_profile(member: Member, named: dict[str, Any], version: int | None) -> None:
@@ -129,6 +147,12 @@ def me_changes(languages: Sequence[str]) -> spec.Schema:
             "company": spec.text(MAX_COMPANY, nullable=True),
             "bio": spec.text(MAX_BIO, nullable=True, description="Markdown."),
             "language": {"type": "string", "enum": list(languages)},
+            "time_zone": {
+                "type": "string",
+                "maxLength": 64,
+                "description": "An IANA time zone name such as Europe/Berlin; another name "
+                "is 422. Your mail digests arrive in its morning.",
+            },
             "open_to_case_studies": {
                 "type": "boolean",
                 "description": "Customers only: whether staff may write a case study about you. "
@@ -149,6 +173,10 @@ ME = spec.answer(
         **PROFILE_PROPERTIES,
         "email": {"type": "string"},
         "language": {"type": ["string", "null"]},
+        "time_zone": {
+            "type": "string",
+            "description": "Your IANA time zone (the community's default until you choose).",
+        },
         "version": {"type": "integer", "description": "The profile version (0: never saved)."},
     },
     optional={
@@ -159,8 +187,39 @@ ME = spec.answer(
     },
 )
 
+
+def _mode_schema(kind: str) -> spec.Schema:
+    rules = preferences.KINDS[kind]
+    return {
+        "type": "string",
+        "enum": list(rules.modes),
+        "description": f"Default: {rules.default}.",
+    }
+
+
+_MODES_DESCRIPTION = (
+    "now: mailed at once; digest: in your digest; never: not mailed (still on the "
+    "notifications page). `digest` itself is how often the digest comes: daily, weekly or "
+    "never. Mail about your account and invitations is always sent."
+)
+MAIL_PREFERENCES = spec.answer(
+    {kind: _mode_schema(kind) for kind in mail_settings.OPTIONAL},
+    description=_MODES_DESCRIPTION,
+)
+MAIL_PREFERENCE_CHANGES: spec.Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Only the kinds sent change. " + _MODES_DESCRIPTION,
+    "properties": {kind: _mode_schema(kind) for kind in mail_settings.OPTIONAL},
+}
+
 # MeChanges names the community's languages, so openapi.document adds it from me_changes.
-SCHEMAS: dict[str, spec.Schema] = {"Me": ME, "MeConflict": spec.error_schema(spec.ref("Me"))}
+SCHEMAS: dict[str, spec.Schema] = {
+    "Me": ME,
+    "MeConflict": spec.error_schema(spec.ref("Me")),
+    "MailPreferences": MAIL_PREFERENCES,
+    "MailPreferenceChanges": MAIL_PREFERENCE_CHANGES,
+}
 
 PATHS: dict[str, spec.PathItem] = {
     "/me": {
@@ -174,6 +233,21 @@ PATHS: dict[str, spec.PathItem] = {
             ok=spec.ok(200, "You, as saved.", "Me"),
             body="MeChanges",
             conflict="MeConflict",
+        ),
+    },
+    "/me/mail-preferences": {
+        "get": spec.op(
+            "getMailPreferences",
+            "Which mail you get, kind by kind",
+            tag="me",
+            ok=spec.ok(200, "Your mode for each kind of mail.", "MailPreferences"),
+        ),
+        "patch": spec.op(
+            "changeMailPreferences",
+            "Change how each kind of mail reaches you; only the kinds sent change",
+            tag="me",
+            ok=spec.ok(200, "Every mode, as saved.", "MailPreferences"),
+            body="MailPreferenceChanges",
         ),
     },
 }

@@ -12,13 +12,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import joinedload
 
-from network import mail, sanitize, times
+from network import sanitize, times
 from network.database import write_transaction
 from network.extensions import db, socketio
 from network.logs import get_logger
@@ -33,6 +32,7 @@ from network.models import (
     Post,
     utcnow,
 )
+from network.notifications import mails
 from network.realtime.rooms import member_room
 
 log = get_logger("notifications")
@@ -88,6 +88,7 @@ def comment_added(comment: Comment) -> None:
     recipients.pop(author_id, None)
     if not recipients:
         return
+    planned = mails.for_comment(post, comment, recipients)
     with write_transaction() as session:
         rows = [
             Notification(
@@ -102,6 +103,7 @@ def comment_added(comment: Comment) -> None:
         session.add_all(rows)
         session.flush()
         ids = [row.id for row in rows]
+        mails.enqueue(planned)
     push(ids)
 
 
@@ -124,9 +126,19 @@ def announcement_made(post: Post) -> None:
 
 
 def case_study_event(
-    kind: NotificationKind, case_study_id: int, recipients: list[int], actor_id: int | None
+    kind: NotificationKind,
+    case_study_id: int,
+    recipients: list[int],
+    actor_id: int | None,
+    *,
+    mail: str | None = None,
 ) -> None:
-    """Store and push a case study's notification to each recipient (after its commit)."""
+    """Store and push a case study's notification to each recipient (after its commit).
+
+    With `mail` (a kind of network.mail.preferences), each recipient who may
+    read the case study is also mailed, in the same transaction.
+    """
+    planned = mails.for_case_study(mail, case_study_id, recipients) if mail else []
     with write_transaction() as session:
         rows = [
             Notification(
@@ -137,38 +149,21 @@ def case_study_event(
         session.add_all(rows)
         session.flush()
         ids = [row.id for row in rows]
+        mails.enqueue(planned)
     push(ids)
 
 
-def mail_consent_request(customer_id: int, case_study_id: int) -> None:
-    """Mail the customer a link to the review page, when SMTP is configured."""
-    customer = db.session.get(Member, customer_id)
-    if (
-        not current_app.config.get("SMTP_HOST")
-        or customer is None
-        or customer.status != MemberStatus.active
-    ):
-        return  # the stored notification reaches them; no log line with their address
-    with force_locale(customer.language or "en"):
-        link = url_for("case_studies.review", case_study_id=case_study_id, _external=True)
-        mail.send(
-            customer.email,
-            str(_l("Your consent is requested for a case study")),
-            str(
-                _l(
-                    "Hello %(name)s,\n\nthe team wrote a case study about you and asks for "
-                    "your consent. Nothing is published before you agree, and you choose how "
-                    "your name and company are shown.\n\nReview it here: %(link)s",
-                    name=customer.display_name,
-                    link=link,
-                )
-            ),
-        )
+def case_study_mail(mail: str, case_study_id: int, recipients: list[int]) -> None:
+    """Mail a case study's news that has no notification of its own (its publication)."""
+    planned = mails.for_case_study(mail, case_study_id, recipients)
+    if planned:
+        with write_transaction():
+            mails.enqueue(planned)
 
 
 def push(notification_ids: list[int]) -> None:
     try:
-        for item in _loaded(select(Notification).where(Notification.id.in_(notification_ids))):
+        for item in loaded(select(Notification).where(Notification.id.in_(notification_ids))):
             recipient = db.session.get(Member, item.member_id)
             with force_locale((recipient.language if recipient else None) or "en"):
                 socketio.emit("notification", serialize(item), to=member_room(item.member_id))
@@ -176,7 +171,7 @@ def push(notification_ids: list[int]) -> None:
         log.exception("notification push failed")
 
 
-def _loaded(statement: Any) -> list[Notification]:
+def loaded(statement: Any) -> list[Notification]:
     return list(
         db.session.scalars(
             statement.options(
@@ -248,7 +243,7 @@ class Thread:
 def threads(member: Member) -> list[Thread]:
     """The member's latest notifications grouped by post, newest thread first (one query)."""
     grouped: OrderedDict[int, Thread] = OrderedDict()
-    for item in _loaded(
+    for item in loaded(
         select(Notification)
         .where(Notification.member_id == member.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())

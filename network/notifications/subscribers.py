@@ -25,8 +25,18 @@ def _post_created(_sender: Any, *, post: Any) -> None:
 
 
 def _consent_requested(_sender: Any, *, case_study: CaseStudy, actor: Member) -> None:
-    _tell([case_study.customer_id], NotificationKind.consent_request, case_study, actor)
-    service.mail_consent_request(case_study.customer_id, case_study.id)
+    _tell(
+        [case_study.customer_id],
+        NotificationKind.consent_request,
+        case_study,
+        actor,
+        mail="consent_request",
+    )
+
+
+def _case_study_published(_sender: Any, *, case_study: CaseStudy, actor: Member) -> None:
+    recipients = {case_study.customer_id, *case_studies.team_ids(case_study)} - {actor.id}
+    service.case_study_mail("case_study_published", case_study.id, sorted(recipients))
 
 
 def _changes_requested(_sender: Any, *, case_study: CaseStudy, actor: Member) -> None:
@@ -44,19 +54,32 @@ def _case_study_withdrawn(
 
 
 def _case_study_expiring(_sender: Any, *, case_study: CaseStudy) -> None:
-    _tell(case_studies.team_ids(case_study), NotificationKind.consent_expiring, case_study, None)
+    _tell(
+        case_studies.team_ids(case_study),
+        NotificationKind.consent_expiring,
+        case_study,
+        None,
+        mail="case_study_expiring",
+    )
 
 
 def _sign_in_failed(_sender: Any, *, member_id: int) -> None:
     sign_ins.failed_attempt(member_id)
 
 
-def _tell(recipients: Any, kind: NotificationKind, case_study: CaseStudy, actor: Any) -> None:
-    """Everyone named but the one who acted."""
+def _tell(
+    recipients: Any,
+    kind: NotificationKind,
+    case_study: CaseStudy,
+    actor: Any,
+    *,
+    mail: str | None = None,
+) -> None:
+    """Everyone named but the one who acted (and, with `mail`, mailed as well)."""
     actor_id = actor.id if actor is not None else None
     ids = {member_id for member_id in recipients if member_id and member_id != actor_id}
     if ids:
-        service.case_study_event(kind, case_study.id, sorted(ids), actor_id)
+        service.case_study_event(kind, case_study.id, sorted(ids), actor_id, mail=mail)
 
 
 RECEIVERS = {
@@ -65,6 +88,7 @@ RECEIVERS = {
     signals.consent_requested: _consent_requested,
     signals.changes_requested: _changes_requested,
     signals.consent_granted: _consent_granted,
+    signals.case_study_published: _case_study_published,
     signals.case_study_withdrawn: _case_study_withdrawn,
     signals.case_study_expiring: _case_study_expiring,
     signals.sign_in_failed: _sign_in_failed,

@@ -74,6 +74,7 @@ def test_every_request_body_is_closed_to_unknown_fields(document):
         "NewComment",
         "CommentChanges",
         "MeChanges",
+        "MailPreferenceChanges",
         "NewCaseStudy",
         "CaseStudyChanges",
         "ConsentRequest",

@@ -20,6 +20,9 @@ ROWS: dict[str, tuple[str, dict[str, int]]] = {
     "GET /settings": ("/settings", members_only(302, 200)),
     "POST /settings/password": ("/settings/password", members_only(401, 422)),
     "POST /settings/email": ("/settings/email", members_only(401, 422)),
+    "POST /settings/time-zone": ("/settings/time-zone", members_only(401, 422)),
+    "GET /settings/mail": ("/settings/mail", members_only(302, 200)),
+    "POST /settings/mail": ("/settings/mail", members_only(401, 302)),
     "GET /settings/sessions": ("/settings/sessions", members_only(302, 200)),
     "POST /settings/sessions/<int:session_id>/end": (
         "/settings/sessions/999999/end",

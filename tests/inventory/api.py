@@ -17,6 +17,8 @@ ROWS: dict[str, tuple[str, dict[str, int]]] = {
     "GET /api/v1/openapi.json": ("/api/v1/openapi.json", same(200)),
     "GET /api/v1/me": ("/api/v1/me", same(401)),
     "PATCH /api/v1/me": ("/api/v1/me", same(405)),
+    "GET /api/v1/me/mail-preferences": ("/api/v1/me/mail-preferences", same(401)),
+    "PATCH /api/v1/me/mail-preferences": ("/api/v1/me/mail-preferences", same(405)),
     "GET /api/v1/users/<handle>": ("/api/v1/users/carla", same(200)),
     "POST /api/v1/users/<handle>/follow": ("/api/v1/users/carla/follow", same(401)),
     "DELETE /api/v1/users/<handle>/follow": ("/api/v1/users/carla/follow", same(401)),
