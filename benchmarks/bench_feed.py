@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -361,34 +362,57 @@ def main(argv: list[str]) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-feed-"))
     command = shlex.join(["benchmarks/bench_feed.py", *argv])
     code = code_version()
+    planned = [(backend, posts) for backend in backends for posts in args.posts]
     runs: list[report.Run] = []
+
+    def write_report() -> tuple[str, Path, float]:
+        """The report of what is measured so far (rewritten after each part, so a run that
+        stops early still leaves its figures)."""
+        seconds = time.monotonic() - started
+        context = report.Context(
+            command=command,
+            code=code,
+            seconds=seconds,
+            load=load,
+            load_before=load_before,
+            load_after=os.getloadavg()[0],
+            writers=args.writers,
+            write_window=args.write_window,
+            servers=[postgres_version(args.postgres)] if "postgresql" in backends else [],
+            experiments=args.schema_experiment,
+            pending=failed
+            + [
+                f"{report.BACKEND_NAMES[backend]} {report.posts_label(posts)}"
+                for backend, posts in planned[len(runs) + len(failed) :]
+            ],
+        )
+        text = report.markdown(runs, context)
+        path = report.save(backends, args.posts, text, experiment=bool(args.schema_experiment))
+        return text, path, seconds
+
+    failed: list[str] = []
     try:
-        for backend in backends:
-            for posts in args.posts:
+        for number, (backend, posts) in enumerate(planned, start=1):
+            try:
                 runs.append(run_size(backend, posts, args, work, load))
+            except Exception as error:  # the other parts still run, and the report says so
+                traceback.print_exc()
+                failed.append(f"{backend} {report.posts_label(posts)}: {error}")
+            if number < len(planned) and runs:
+                write_report()
     finally:
         if args.keep:
             say(f"Kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    context = report.Context(
-        command=command,
-        code=code,
-        seconds=time.monotonic() - started,
-        load=load,
-        load_before=load_before,
-        load_after=os.getloadavg()[0],
-        writers=args.writers,
-        write_window=args.write_window,
-        servers=[postgres_version(args.postgres)] if "postgresql" in backends else [],
-        experiments=args.schema_experiment,
-    )
-    text = report.markdown(runs, context)
-    path = report.save(runs, text, experiment=bool(args.schema_experiment))
+    if not runs:
+        say("Nothing was measured.")
+        return 1
+    text, path, seconds = write_report()
     say("\n" + text)
     say(f"Written to {path.relative_to(servers.PROJECT_ROOT)}")
-    say(f"The whole run took {context.seconds / 60:.1f} minutes.")
-    return 1 if any(verdict == "FAIL" for _, verdict in report.checks(runs)) else 0
+    say(f"The whole run took {seconds / 60:.1f} minutes.")
+    return 1 if failed or any(verdict == "FAIL" for _, verdict in report.checks(runs)) else 0
 
 
 if __name__ == "__main__":

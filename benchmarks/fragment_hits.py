@@ -77,4 +77,4 @@ def between(before: Counts | None, after: Counts | None) -> HitRate | None:
 def label(rate: HitRate | None) -> str:
     if rate is None or rate.rate is None:
         return "n/a"
-    return f"{rate.rate:.0%}"
+    return f"{rate.rate:.1%}"

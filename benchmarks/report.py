@@ -211,7 +211,7 @@ def details(runs: list[Run]) -> list[str]:
             if row.hits is not None and row.hits.by_kind:
                 kinds = (
                     ", ".join(
-                        f"{kind} {hits / (hits + misses):.0%}"
+                        f"{kind} {hits / (hits + misses):.1%} of {hits + misses:.0f}"
                         for kind, (hits, misses) in sorted(row.hits.by_kind.items())
                         if hits + misses
                     )
@@ -280,6 +280,7 @@ class Context:
     write_window: int
     servers: list[str] = field(default_factory=list)  # "PostgreSQL 15 on the same machine"
     experiments: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # parts not measured (yet)
 
 
 def markdown(runs: list[Run], context: Context) -> str:
@@ -349,12 +350,11 @@ def markdown(runs: list[Run], context: Context) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save(runs: list[Run], text: str, *, experiment: bool = False) -> Path:
-    """Write results/<date>-feed-<databases>-<sizes>.md."""
+def save(backends: list[str], sizes: list[int], text: str, *, experiment: bool = False) -> Path:
+    """Write results/<date>-feed-<databases>-<sizes>.md (the run's plan names the file)."""
     RESULTS.mkdir(exist_ok=True)
-    backends = "-".join(dict.fromkeys(run.backend for run in runs))
-    sizes = "-".join(dict.fromkeys(posts_label(run.shape.posts) for run in runs))
-    stem = f"{date.today().isoformat()}-feed-{backends}-{sizes}"
+    labels = "-".join(posts_label(posts) for posts in sizes)
+    stem = f"{date.today().isoformat()}-feed-{'-'.join(backends)}-{labels}"
     stem += "-experiment" if experiment else ""
     path = RESULTS / f"{stem}.md"
     path.write_text(text, encoding="utf-8")

@@ -124,29 +124,59 @@ def _write(path: Path, facts: Facts) -> None:
     path.write_text(json.dumps(saved))
 
 
-def _remove_older(shape: seed_data.Shape, keep: str, backend: str) -> list[Path]:
-    """Entries of this shape and backend from an older schema or seed (their key differs)."""
+def _older(shape: seed_data.Shape, keep: str, backend: str) -> list[Path]:
+    """Entries of this shape and backend under another key (another schema head or seed)."""
     prefix = f"{backend}-{shape_label(shape)}-"
-    return [entry for entry in CACHE.glob(prefix + "*") if entry.name != f"{backend}-{keep}"]
+    return sorted(
+        (entry for entry in CACHE.glob(prefix + "*") if entry.stem != f"{backend}-{keep}"),
+        key=lambda entry: entry.stat().st_mtime,
+        reverse=True,
+    )
+
+
+def _same_seed(entry: Path) -> bool:
+    """An entry seeded by today's seed code (only its schema head is older)."""
+    return entry.stem.endswith("-" + seed_version())
+
+
+def _upgraded(url: str, env: dict[str, str], say: Callable[[str], None]) -> bool:
+    """Migrate an older kept database to today's head, as a deployment's upgrade would."""
+    try:
+        migrate(env | {"NETWORK_DATABASE_URL": url})
+    except RuntimeError as error:
+        say(f"  could not migrate it ({str(error).splitlines()[-1]}); seeding instead")
+        return False
+    return True
 
 
 def sqlite_database(
     instance: Path, env: dict[str, str], shape: seed_data.Shape, say: Callable[[str], None]
 ) -> tuple[str, Facts]:
-    """A seeded SQLite file in the run's folder (copied from the cache, seeded first if absent)."""
+    """A seeded SQLite file in the run's folder, copied from the cache.
+
+    When the cache has none for today's key, an older one of the same shape and
+    seed code is migrated to the head; failing that, a fresh one is seeded.
+    """
     key = cache_key(shape)
     kept = CACHE / f"sqlite-{key}"
     facts = _read(kept / "facts.json")
     if facts is None:
-        say(f"seeding (no kept database for {key})")
-        for old in _remove_older(shape, key, "sqlite"):
-            shutil.rmtree(old, ignore_errors=True)
         partial = CACHE / f"partial-sqlite-{key}"
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         url = f"sqlite:///{partial / 'network.sqlite'}"
-        facts = _seed(url, env | {"NETWORK_DATABASE_URL": url}, shape, say)
+        older = [entry for entry in _older(shape, key, "sqlite") if _same_seed(entry)]
+        if older and (older_facts := _read(older[0] / "facts.json")):
+            say(f"migrating the kept database {older[0].name} to {schema_head()}")
+            shutil.copyfile(older[0] / "network.sqlite", partial / "network.sqlite")
+            facts = older_facts if _upgraded(url, env, say) else None
+        if facts is None:
+            say(f"seeding (no kept database for {key})")
+            (partial / "network.sqlite").unlink(missing_ok=True)
+            facts = _seed(url, env | {"NETWORK_DATABASE_URL": url}, shape, say)
         _write(partial / "facts.json", facts)
+        for old in _older(shape, key, "sqlite"):
+            shutil.rmtree(old, ignore_errors=True)
         partial.rename(kept)
     else:
         facts.reused = True
@@ -198,22 +228,45 @@ def postgres_database(
     shape: seed_data.Shape,
     say: Callable[[str], None],
 ) -> tuple[str, Facts]:
-    """The run's database `name`, cloned from the kept template (seeded first if absent)."""
+    """The run's database `name`, cloned from the kept template (made first if absent: from an
+    older template of the same shape and seed code, migrated to the head, or seeded)."""
     key = cache_key(shape)
     template = template_name(key)
     facts_path = CACHE / f"postgresql-{key}.json"
     facts = _read(facts_path) if _exists(server_url, template) else None
     if facts is None:
-        say(f"seeding (no kept database for {key})")
         CACHE.mkdir(parents=True, exist_ok=True)
-        for old in _remove_older(shape, key, "postgresql"):
-            old_key = old.name.removeprefix("postgresql-").removesuffix(".json")
-            drop_postgres(server_url, template_name(old_key))
-            old.unlink(missing_ok=True)
-        url = _create(server_url, template)
-        facts = _seed(url, env | {"NETWORK_DATABASE_URL": url}, shape, say)
+        older = [
+            entry
+            for entry in _older(shape, key, "postgresql")
+            if _same_seed(entry) and _exists(server_url, _template_of(entry))
+        ]
+        if older and (older_facts := _read(older[0])):
+            say(f"migrating the kept database {_template_of(older[0])} to {schema_head()}")
+            url = _create(server_url, template, _template_of(older[0]))
+            if _upgraded(url, env, say):
+                facts = older_facts
+                _vacuum(url)
+        if facts is None:
+            say(f"seeding (no kept database for {key})")
+            url = _create(server_url, template)
+            facts = _seed(url, env | {"NETWORK_DATABASE_URL": url}, shape, say)
         _write(facts_path, facts)
+        for old in _older(shape, key, "postgresql"):
+            drop_postgres(server_url, _template_of(old))
+            old.unlink(missing_ok=True)
     else:
         facts.reused = True
         say(f"cloning the kept database {template}")
     return _create(server_url, name, template), facts
+
+
+def _template_of(entry: Path) -> str:
+    return template_name(entry.stem.removeprefix("postgresql-"))
+
+
+def _vacuum(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()

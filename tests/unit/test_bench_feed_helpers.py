@@ -145,7 +145,7 @@ def test_the_hit_rate_is_the_share_of_hits_in_the_counters_change():
 
     assert (rate.hits, rate.misses) == (50.0, 10.0)
     assert rate.by_kind == {"post": (30.0, 10.0), "comment": (20.0, 0.0)}
-    assert fragment_hits.label(rate) == "83%"
+    assert fragment_hits.label(rate) == "83.3%"
 
 
 def test_without_the_counter_the_hit_rate_is_not_available():
