@@ -78,7 +78,7 @@ clean: ## Remove the virtualenv, npm packages and build output (keeps instance/)
 	find . -name '*.mo' -delete
 
 # The demo community and the feed benchmark (benchmarks/; not part of `make test`)
-.PHONY: demo bench-feed bench-feed-1m bench-realtime screenshots
+.PHONY: demo bench-feed bench-feed-1m bench-realtime bench-mail screenshots
 INSTALL_WRK := command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
 demo: setup ## Upgrade the database and fill it with the Brewbird demo community (prints how to sign in)
@@ -95,6 +95,9 @@ bench-feed-1m: setup ## Feed benchmark at 100k and 1M posts, with the latency-gr
 
 bench-realtime: setup ## Realtime benchmark: a POSTed comment to N=100 and 500 subscribers vs a bare Flask-SocketIO floor
 	$(BIN)/python benchmarks/bench_realtime.py $(BENCH_ARGS)
+
+bench-mail: setup ## Mail benchmark: 1,000 queued messages delivered to a local aiosmtpd server (target: under 60 s)
+	$(BIN)/python benchmarks/bench_mail.py $(BENCH_ARGS)
 
 screenshots: setup ## Photograph the demo community with Chromium into docs/img/ (for README)
 	$(BIN)/python scripts/screenshots.py
