@@ -100,7 +100,10 @@ def test_wrk_gives_each_request_the_next_members_cookie_and_counts_redirects(ser
 
     sent = Counter(cookie for _method, cookie, _auth, _body in seen)
     assert set(sent) == {"session=a; device=1", "session=b", "session=c", ""}
-    assert max(sent.values()) - min(sent.values()) <= 4  # each in turn, not one over and over
+    # Thread 1 of 2 sends cookies 1 and 3 in turn, thread 2 cookies 2 and 4 (threads differ
+    # in speed, so only each thread's own pair is even): never one cookie over and over.
+    assert abs(sent["session=a; device=1"] - sent["session=c"]) <= 2
+    assert abs(sent["session=b"] - sent[""]) <= 2
     assert measured.failed >= sent[""] - 4  # the signed-out answers (302) are failures
     assert sent[""] > 10
 
