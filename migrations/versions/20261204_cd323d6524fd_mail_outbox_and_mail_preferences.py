@@ -1,7 +1,7 @@
 """mail: the transactional outbox and per-kind mail preferences (issue 20, items 1 and 4)
 
 Revision ID: cd323d6524fd
-Revises: b2d4f6a8c0e1
+Revises: e7f19a2c4b60
 Create Date: 2026-12-04 01:11:23.219960
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import network.models.base
 
 revision = "cd323d6524fd"
-down_revision = "b2d4f6a8c0e1"
+down_revision = "e7f19a2c4b60"
 branch_labels = None
 depends_on = None
 
