@@ -203,3 +203,11 @@ def test_mail_goes_in_the_recipients_language(app, member_factory, employee):
     make_comment(app, employee, post, "Ответ")
     (mail,) = messages(app, "staff_reply")
     assert "Читать и ответить" in mail.text, mail.text
+
+
+def test_what_a_member_typed_is_escaped_in_the_html_part(app, customer, employee):
+    post = make_post(app, customer, title="<img src=x onerror=alert(1)> tips")
+    make_comment(app, employee, post, 'Try <script>alert("x")</script> & see')
+    (mail,) = messages(app, "staff_reply")
+    assert "<script>" not in mail.html and "<img src=x" not in mail.html
+    assert "&lt;img src=x onerror=alert(1)&gt; tips" in mail.html
