@@ -38,7 +38,7 @@ def save_mail(browser, data: dict[str, str], language: str = "en"):
 def test_the_page_lists_every_optional_kind_with_its_modes(customer, as_member):
     page = as_member(customer).get("/settings/mail").get_data(as_text=True)
     for kind in DEFAULTS:
-        assert f'<fieldset class="field" id="mail-{kind}">' in page
+        assert f'<fieldset class="field choice-group" id="mail-{kind}">' in page
     assert page.count("<legend>") == len(DEFAULTS)
     assert 'name="staff_reply" value="now" checked' in page
     assert 'name="comment_reply" value="digest" checked' in page
