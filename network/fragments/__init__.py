@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         post_head_fragment=kinds.post_head,
         comment_fragments=kinds.comments,
+        comment_actions=kinds.comment_actions,
         case_study_fragments=kinds.case_study_cards,
     )
 

@@ -162,6 +162,22 @@ def comments(conversation: Sequence[Any], may_moderate: bool) -> dict[int, Marku
     return {comment.id: fragment for comment, fragment in zip(shown, html, strict=True)}
 
 
+def comment_actions(
+    conversation: Sequence[Any], access: Any, viewer: Any
+) -> dict[int, tuple[bool, bool]]:
+    """(may edit, may delete) per comment id for this viewer: their own links, never cached.
+
+    `access` is posts/access.py, which the page passes in (the rules live
+    there; this layer is below it). Asked once per page, in Python, instead of
+    through the template's call machinery twice per comment.
+    """
+    viewer = getattr(viewer, "_get_current_object", lambda: viewer)()
+    return {
+        comment.id: (access.can_edit(viewer, comment), access.can_delete(viewer, comment))
+        for comment in conversation
+    }
+
+
 def case_study_cards(stories: Sequence[Any]) -> list[Markup]:
     """Cards of published stories already filtered for this viewer (access.published_stories)."""
     card = _macro("case_studies/_card.html", "card")
