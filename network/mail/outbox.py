@@ -230,7 +230,17 @@ def _after_commit(session: Session) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
     except RuntimeError:  # a session used outside the app (a script): nobody to tell
         return
+    log_them = not app.config["SMTP_HOST"]
     for message in written:
+        if log_them:
+            # No mail server: the operator reads the message, links included, in the log now
+            # (the sender then only marks it sent).
+            log.warning(
+                "mail is not configured (NETWORK_SMTP_HOST); to %s: %s | %s",
+                message["to"],
+                message["subject"],
+                message["body"],
+            )
         try:
             message_sent.send(app, **message)
         except Exception:  # a listener's failure must not undo a committed write

@@ -86,8 +86,8 @@ def deliver_due(limit: int = BATCH, *, now: datetime | None = None) -> Counts:
 
     Inside an app context. Messages to members who may no longer get mail
     (suspended, deleted) or who turned the kind off since are dropped, with the
-    reason in last_error. Without NETWORK_SMTP_HOST each message is written to
-    the server log and counts as sent. An SMTP failure keeps the message
+    reason in last_error. Without NETWORK_SMTP_HOST each message counts as sent
+    (it went to the server log when it was committed). An SMTP failure keeps the message
     pending with backoff; after MAX_ATTEMPTS it is failed. Never raises for a
     mail server's failure.
     """
@@ -195,13 +195,7 @@ def _deliver(
     connection: Connection, messages: list[_Claimed], now: datetime, counts: Counts
 ) -> None:
     if not transport.configured():
-        for message in messages:
-            log.warning(
-                "mail is not configured (NETWORK_SMTP_HOST); to %s: %s | %s",
-                message.recipient,
-                message.subject,
-                message.text,
-            )
+        # Each was written to the server log when its transaction committed (outbox.py).
         _finish(connection, [(message, None) for message in messages], OutboxStatus.sent, now)
         counts.sent += len(messages)
         return

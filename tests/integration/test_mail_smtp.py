@@ -173,8 +173,8 @@ def test_without_a_mail_server_messages_go_to_the_log(app, ctx, caplog):
     app.config["SMTP_HOST"] = None
     carla = make_member(handle="carla")
     enqueue(carla, body="the link http://localhost/verify/abc")
+    assert "http://localhost/verify/abc" in caplog.text  # at the commit: no sender needed
     assert sender.deliver_due().sent == 1
-    assert "http://localhost/verify/abc" in caplog.text
     assert statuses() == [(OutboxStatus.sent, 1)]
 
 
@@ -242,3 +242,16 @@ def test_the_embedded_thread_delivers_soon_after_the_commit(app, inbox):
     finally:
         sender.stop(app)
     assert not state.thread.is_alive()
+
+
+@pytest.mark.parametrize("app_settings", [{"MAIL_SENDER": "off"}])
+def test_with_the_sender_off_the_server_runs_no_thread(app, inbox):
+    assert "network_mail_sender" not in app.extensions
+    with pytest.raises(RuntimeError):
+        sender.start(app)
+    with app.app_context():
+        enqueue(make_member(handle="carla"))
+    app.test_client().get("/healthz")
+    time.sleep(0.3)
+    assert inbox.messages == []  # a `flask send-mail` service delivers instead
+    assert not any(thread.name == "mail-sender" for thread in threading.enumerate())
