@@ -8,6 +8,8 @@ commits. See docs/architecture.md, "Mail".
 
 from __future__ import annotations
 
+from flask_babel import get_locale
+
 from network import database
 from network.database import write_transaction
 from network.extensions import db
@@ -25,10 +27,14 @@ def send(to: str, subject: str, body: str) -> None:
     is written for a suspended, deactivated or deleted member's address.
     """
     context = {"subject": subject, "body": body}
+    # The frame speaks the language the caller wrote the subject and body in (force_locale).
+    language = str(get_locale() or "") or None
     if _in_write_transaction():
-        enqueue(to, "account", "plain", context)
+        message = compose(to, "account", "plain", context, language=language)
+        if message is not None:
+            db.session.add(message)
         return
-    message = compose(to, "account", "plain", context)
+    message = compose(to, "account", "plain", context, language=language)
     if message is None:
         return
     with write_transaction() as session:

@@ -74,8 +74,12 @@ def compose(
     context: dict[str, Any],
     *,
     thread_key: str | None = None,
+    language: str | None = None,
 ) -> OutboxMessage | None:
-    """The message `enqueue` would add, not yet in any session (or None: see enqueue)."""
+    """The message `enqueue` would add, not yet in any session (or None: see enqueue).
+
+    `language` overrides the recipient's (send() passes the one its caller wrote in).
+    """
     rules = preferences.kind_of(kind)
     member = to if isinstance(to, Member) else _member_at(to, kind)
     if member is not None:
@@ -91,7 +95,11 @@ def compose(
     unsubscribe_url = (
         unsubscribe.unsubscribe_url(member, kind) if rules.optional and member else None
     )
-    language = (member.language if member else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = (
+        language
+        or (member.language if member else None)
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
     rendered = render(
         template,
         language,

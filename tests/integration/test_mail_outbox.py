@@ -179,3 +179,13 @@ def test_a_member_made_staff_still_gets_mail(ctx):
     with write_transaction():
         assert mail.enqueue(emma, "consent_request", "plain", {"subject": "s", "body": "b"})
     assert db.session.get(Member, emma.id) is not None
+
+
+def test_send_frames_the_message_in_the_language_its_caller_wrote_it_in(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("ru"):
+        mail.send("new.address@example.com", "Подтвердите адрес", "Ссылка")
+        [row] = rows()
+    assert row.subject == "Подтвердите адрес"
+    assert '<html lang="ru">' in row.html and "Сообщество" in row.text
