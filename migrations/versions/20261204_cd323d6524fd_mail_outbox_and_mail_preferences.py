@@ -72,7 +72,7 @@ def upgrade():
             ["member_id"],
             ["member.id"],
             name=op.f("fk_outbox_message_member_id_member"),
-            ondelete="SET NULL",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_message")),
         sa.UniqueConstraint("message_id", name=op.f("uq_outbox_message_message_id")),

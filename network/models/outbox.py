@@ -24,8 +24,9 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(320))
+    # None for mail to an address (an invitation); a member's removal takes their mail with it.
     member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("member.id", ondelete="SET NULL"), index=True
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(Text)
