@@ -19,13 +19,16 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not batch mode: on SQLite a batch rebuild of `member` renames the
+# table, which the consent log's triggers (they name member) refuse. SQLite has had
+# ADD and DROP COLUMN since 3.35.
+
+
 def upgrade():
-    with op.batch_alter_table("member") as batch_op:
-        batch_op.add_column(sa.Column("time_zone", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("last_digest_at", UTCDateTime(timezone=True), nullable=True))
+    op.add_column("member", sa.Column("time_zone", sa.String(length=64), nullable=True))
+    op.add_column("member", sa.Column("last_digest_at", UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("member") as batch_op:
-        batch_op.drop_column("last_digest_at")
-        batch_op.drop_column("time_zone")
+    op.drop_column("member", "last_digest_at")
+    op.drop_column("member", "time_zone")
