@@ -1,13 +1,15 @@
 """The realtime benchmark (not in `make test`): comments over HTTP to N subscribers, vs a floor.
 
-    make bench-realtime                          # N = 100 and 500, SQLite, threading
-    make bench-realtime BENCH_ARGS="--subscribers 20 --comments 20"   # a quick run
-    .venv/bin/python benchmarks/bench_realtime.py [--subscribers N]... [--comments C]
+    make bench-realtime        # threading and gevent: N = 100 and 500, and 2,000 on gevent
+    make bench-realtime BENCH_ARGS="--subscribers 20 --comments 20 --hold 0"   # a quick run
+    .venv/bin/python benchmarks/bench_realtime.py [--mode M]... [--subscribers N]... [--hold K]
 
-For each N, two servers under the shipped gunicorn.conf.py (NETWORK_ASYNC_MODE,
-NETWORK_EXPECTED_SOCKETS=N), one after the other in the same run: the app
-(wsgi:app on a fresh SQLite database) and the floor (realtime_floor.py, a bare
-Flask-SocketIO server broadcasting the same payload). Against each:
+For each mode (threading, gevent) and each N, two servers under the shipped
+gunicorn.conf.py (NETWORK_ASYNC_MODE=mode, NETWORK_EXPECTED_SOCKETS=N), one after the
+other in the same run: the app (wsgi:app on a fresh SQLite database) and the floor
+(realtime_floor.py, a bare Flask-SocketIO server in the same mode broadcasting the same
+payload). In gevent mode, one more pair holds --hold (2,000) subscribed sockets and
+hears --hold-comments (5) comments. Against each:
 
 1. warm up (one socket subscribes, one comment goes round), read the worker's RSS;
 2. N python-socketio clients, each a member with a personal API token, connect over
@@ -19,8 +21,8 @@ Flask-SocketIO server broadcasting the same payload). Against each:
    notes when each `comment` event arrives. Latency = arrival - the moment its POST was
    sent; a (subscriber, comment) pair with no arrival within --wait seconds is lost.
 
-The report goes to stdout and to benchmarks/results/<date>-realtime.md. Exit status 1
-when a target fails.
+The report goes to stdout and to benchmarks/results/<date>-realtime.md (the modes and
+sizes in the name when they are not the default ones). Exit status 1 when a target fails.
 """
 
 from __future__ import annotations
@@ -55,14 +57,19 @@ import servers
 
 from network import create_app
 from network.accounts import members, tokens
+from network.database import write_transaction
 from network.extensions import db
+from network.models import ApiToken, Member, MemberStatus, utcnow
 from network.models.member import Role
 from network.posts import service as posts
 
 HERE = Path(__file__).resolve().parent
+GEVENT = find_spec("gevent") is not None
 CONF = servers.PROJECT_ROOT / "gunicorn.conf.py"
 TARGET_P99_RATIO = 1.5  # app p99 / floor p99
 TARGET_KB_PER_SOCKET = 120
+TARGET_HELD = 2000  # sockets one gevent process holds
+MODES = ("threading", "gevent")
 
 
 def say(line: str) -> None:
@@ -86,15 +93,43 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=4,
         help="processes the subscribers are spread over (one GIL for 500 clients is too few)",
     )
-    parser.add_argument("--async-mode", default="threading", choices=["threading", "gevent"])
+    parser.add_argument(
+        "--mode",
+        "--async-mode",
+        dest="modes",
+        action="append",
+        choices=MODES,
+        help="NETWORK_ASYNC_MODE of both servers (repeat for both; default: threading and "
+        "gevent, gevent only where it is installed)",
+    )
+    parser.add_argument(
+        "--hold",
+        type=int,
+        default=TARGET_HELD,
+        help="gevent mode: sockets one process must hold and reach (0 skips the row)",
+    )
+    parser.add_argument(
+        "--hold-comments", type=int, default=5, help="comments sent to the --hold sockets"
+    )
+    parser.add_argument(
+        "--client-kind",
+        choices=["bare", "threads"],
+        default="bare",
+        help="the subscribers: bare Engine.IO websockets read by one thread per client "
+        "process (bare), or python-socketio clients with three threads each (threads)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and server logs")
     args = parser.parse_args(argv)
     args.subscribers = sorted(set(args.subscribers or [100, 500]))
+    args.default_modes = not args.modes
+    args.modes = list(dict.fromkeys(args.modes or (MODES if GEVENT else MODES[:1])))
     # The app allows 10 comments a minute per member over sockets; keep the API burst
     # realistic as well: no writer posts more than that.
     args.writers = max(args.writers, math.ceil(args.comments / 10))
-    if args.async_mode == "gevent" and find_spec("gevent") is None:
+    if not GEVENT and "gevent" in args.modes:
         parser.error("gevent is not installed (pip install -e '.[gevent]')")
+    if "gevent" not in args.modes:
+        args.hold = 0
     return args
 
 
@@ -160,13 +195,17 @@ class Community:
 
 
 def seed(env: dict[str, str], people: int, sizes: list[int]) -> Community:
-    """Members with tokens and one public post per N, through the services (cheap hashes)."""
+    """Members with tokens and one public post per N (cheap hashes, nobody signs in).
+
+    The first member and token go through the services; the other members are the same
+    account under other names, with tokens made as tokens.create_api_token makes them,
+    in one transaction: 2,000 members one commit each took minutes on a busy machine.
+    """
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": env["NETWORK_DATABASE_URL"],
             "SECRET_KEY": env["NETWORK_SECRET_KEY"],
             "INSTANCE_PATH": env["NETWORK_INSTANCE_PATH"],
-            # nobody signs in with a password here: cheap hashes seed 500 members in seconds
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 8,
             "ARGON2_PARALLELISM": 1,
@@ -174,19 +213,44 @@ def seed(env: dict[str, str], people: int, sizes: list[int]) -> Community:
     )
     logging.getLogger("network").setLevel(logging.WARNING)  # a line per member is noise here
     password = secrets.token_urlsafe(16)
-    raw_tokens = []
     with app.app_context():
-        author = None
-        for number in range(people):
-            member = members.create_member(
-                email=f"viewer{number}@bench.example",
-                handle=f"viewer{number}",
-                password=password,
-                role=Role.admin if number == 0 else Role.customer,
-                display_name=f"Viewer {number}",
-            )
-            author = author or member
-            raw_tokens.append(tokens.create_api_token(member, "realtime benchmark")[1])
+        author = members.create_member(
+            email="viewer0@bench.example",
+            handle="viewer0",
+            password=password,
+            role=Role.admin,
+            display_name="Viewer 0",
+        )
+        raw_tokens = [tokens.create_api_token(author, "realtime benchmark")[1]]
+        password_hash = author.password_hash
+        with write_transaction() as session:
+            others = [
+                Member(
+                    email=f"viewer{number}@bench.example",
+                    handle=f"viewer{number}",
+                    display_name=f"Viewer {number}",
+                    password_hash=password_hash,
+                    email_verified=True,
+                    role=Role.customer,
+                    status=MemberStatus.active,
+                )
+                for number in range(1, people)
+            ]
+            session.add_all(others)
+            session.flush()
+            now = utcnow()
+            for member in others:
+                raw = tokens.API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+                session.add(
+                    ApiToken(
+                        member_id=member.id,
+                        name="realtime benchmark",
+                        token_hash=tokens.digest(raw),
+                        prefix=raw[:10],
+                        created_at=now,
+                    )
+                )
+                raw_tokens.append(raw)
         posted = {
             size: posts.create_post(
                 author, title=f"Live for {size}", body="Grind size and dose, live."
@@ -275,6 +339,7 @@ def burst(
 @dataclass
 class Measured:
     who: str  # app or floor
+    mode: str  # threading or gevent
     subscribers: int
     comments: int
     expected: int
@@ -328,7 +393,9 @@ def measure(
     for share in shares:
         ours, theirs = context.Pipe()
         process = context.Process(
-            target=realtime_clients.run_group, args=(url, share, post_id, theirs), daemon=True
+            target=realtime_clients.run_group,
+            args=(url, share, post_id, theirs, args.client_kind),
+            daemon=True,
         )
         process.start()
         groups.append((process, ours))
@@ -377,6 +444,7 @@ def measure(
     expected = size * len(sent)
     result = Measured(
         who,
+        args.mode,
         size,
         len(sent),
         expected,
@@ -402,20 +470,42 @@ def measure(
 
 # The report -------------------------------------------------------------------------------------
 
+Pair = tuple[Measured, Measured]  # the app and the floor, same mode and N
+
 
 def _ms(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.0f}"
 
 
-def checks(pairs: list[tuple[Measured, Measured]], async_mode: str) -> list[tuple[str, str]]:
+def _ratio(app: Measured, floor: Measured) -> float:
+    return app.percentile(0.99) / floor.percentile(0.99)
+
+
+def checks(pairs: list[Pair], args: argparse.Namespace) -> list[tuple[str, str]]:
     found = []
     for app, floor in pairs:
-        ratio = app.percentile(0.99) / floor.percentile(0.99)
+        where = f"{app.mode}, N={app.subscribers}"
+        if app.subscribers == args.hold and app.mode == "gevent":
+            held = app.subscribers - len(app.errors) - app.dropped
+            found.append(
+                (
+                    f"{where}: one gevent process holds {args.hold:,} subscribed sockets and "
+                    f"reaches each: {held:,} held, {len(app.errors)} never joined, "
+                    f"{app.dropped} dropped, {app.lost} of {app.expected:,} deliveries lost "
+                    f"(floor: {floor.lost}); {app.kb_per_socket:.0f} KB per idle socket "
+                    f"(floor: {floor.kb_per_socket:.0f} KB)",
+                    "PASS"
+                    if held == args.hold and app.lost == 0 and not app.refused and app.comments
+                    else "FAIL",
+                )
+            )
+            continue
+        ratio = _ratio(app, floor)
         # A p99 over the deliveries that arrived says nothing when many never did.
         whole = app.lost == 0 and floor.lost == 0
         found.append(
             (
-                f"N={app.subscribers}: p99 <= {TARGET_P99_RATIO}x the floor's: "
+                f"{where}: p99 <= {TARGET_P99_RATIO}x the floor's: "
                 f"{_ms(app.percentile(0.99))} ms vs {_ms(floor.percentile(0.99))} ms "
                 f"= {ratio:.2f}x"
                 + ("" if whole else f" over the deliveries that arrived ({app.lost} lost)"),
@@ -424,7 +514,7 @@ def checks(pairs: list[tuple[Measured, Measured]], async_mode: str) -> list[tupl
         )
         found.append(
             (
-                f"N={app.subscribers}: every comment POST answered 201: "
+                f"{where}: every comment POST answered 201: "
                 f"{len(app.refused)} of {app.comments + len(app.refused)} refused "
                 f"(floor: {len(floor.refused)})",
                 "PASS" if not app.refused else "FAIL",
@@ -432,119 +522,137 @@ def checks(pairs: list[tuple[Measured, Measured]], async_mode: str) -> list[tupl
         )
         found.append(
             (
-                f"N={app.subscribers}: 0 lost deliveries: {app.lost} of {app.expected} lost "
+                f"{where}: 0 lost deliveries: {app.lost} of {app.expected} lost "
                 f"(floor: {floor.lost})",
                 "PASS" if app.lost == 0 else "FAIL",
             )
         )
         found.append(
             (
-                f"N={app.subscribers}: <= {TARGET_KB_PER_SOCKET} KB per idle socket: "
+                f"{where}: <= {TARGET_KB_PER_SOCKET} KB per idle socket: "
                 f"{app.kb_per_socket:.0f} KB (floor: {floor.kb_per_socket:.0f} KB)",
                 "PASS" if app.kb_per_socket <= TARGET_KB_PER_SOCKET else "FAIL",
             )
         )
-    gevent = find_spec("gevent") is not None
-    found.append(
-        (
-            "One gevent process holds 2,000 subscribed sockets: "
-            + (
-                "run with --async-mode gevent --subscribers 2000"
-                if gevent and async_mode != "gevent"
-                else "gevent is not installed on this machine, row skipped"
-                if not gevent
-                else "see the table"
-            ),
-            "not measured",
+    if not args.hold:
+        found.append(
+            (
+                f"One gevent process holds {TARGET_HELD:,} subscribed sockets: "
+                + (
+                    "gevent is not installed on this machine, row skipped"
+                    if not GEVENT
+                    else "not asked for (--mode gevent --hold 2000 measures it)"
+                ),
+                "not measured",
+            )
         )
-    )
     return found
 
 
-def table(pairs: list[tuple[Measured, Measured]]) -> list[str]:
+def table(pairs: list[Pair]) -> list[str]:
     lines = [
-        "| N | server | comments | deliveries | lost | sockets dropped "
+        "| mode | N | server | comments | deliveries | lost | sockets dropped "
         "| p50 ms | p95 ms | p99 ms | max ms "
         "| p99 / floor | POST p50 ms | KB per idle socket | subscribe s | presence events |",
-        "| ---: | --- |" + " ---: |" * 13,
+        "| --- | ---: | --- |" + " ---: |" * 13,
     ]
     for app, floor in pairs:
         for row in (app, floor):
-            ratio = row.percentile(0.99) / floor.percentile(0.99)
             lines.append(
-                f"| {row.subscribers} | {row.who} | {row.comments}"
+                f"| {row.mode} | {row.subscribers} | {row.who} | {row.comments}"
                 + (f" (+{len(row.refused)} refused)" if row.refused else "")
                 + f" | {row.expected} "
                 f"| {row.lost} | {row.dropped + len(row.errors)} "
                 f"| {_ms(row.percentile(0.5))} | {_ms(row.percentile(0.95))} "
                 f"| {_ms(row.percentile(0.99))} | {_ms(row.percentile(1.0))} "
-                f"| {ratio:.2f}x | {_ms(row.post_p50_ms)} | {row.kb_per_socket:.0f} "
+                f"| {_ratio(row, floor):.2f}x | {_ms(row.post_p50_ms)} | {row.kb_per_socket:.0f} "
                 f"| {row.connect_seconds:.1f} | {row.presence_events} |"
             )
     return lines
 
 
 def markdown(
-    pairs: list[tuple[Measured, Measured]],
+    pairs: list[Pair],
     args: argparse.Namespace,
     command: str,
     seconds: float,
-    busy: float,
+    load: tuple[float, float],
     code: str,
-    threads: dict[int, int],
+    sizes: dict[tuple[str, int], str],
 ) -> str:
-    sizes = ", ".join(f"N={n}: {t} threads" for n, t in threads.items())
+    sized = "; ".join(f"{mode} N={n}: {what}" for (mode, n), what in sizes.items())
+    modes = " and ".join(args.modes)
+    clients = (
+        "bare Engine.IO 4 / Socket.IO 5 websockets as socket.io-client speaks them, each "
+        "client process reading its sockets from one thread and a selector"
+        if args.client_kind == "bare"
+        else "python-socketio clients (three threads each)"
+    )
     lines = [
-        f"# Realtime benchmark, {date.today().isoformat()}, sqlite, {args.async_mode}",
+        f"# Realtime benchmark, {date.today().isoformat()}, sqlite, {modes}",
         "",
-        f"- Machine: {report.machine()}; load average {busy:.2f} when the run started",
+        f"- Machine: {report.machine()}; load average {load[0]:.2f} when the run started, "
+        f"{load[1]:.2f} when it ended (other work on the machine counts in it: compare the "
+        "app with the floor of the same mode and N only)",
         f"- Command: `{command}`{' on ' + code if code else ''}; the whole run took "
         f"{seconds / 60:.1f} minutes",
-        f"- Servers: `gunicorn -c gunicorn.conf.py` (NETWORK_ASYNC_MODE={args.async_mode}, "
-        f"NETWORK_EXPECTED_SOCKETS=N; {sizes}) for the app (wsgi:app, SQLite) and for the "
-        "floor (benchmarks/realtime_floor.py: bare Flask-SocketIO, `subscribe` joins the room, "
-        "a POST emits the app's own comment payload to it), one after the other in the same run",
-        f"- Load: N python-socketio clients (websocket transport, each a member with an API "
-        f"token, `subscribe {{post_id, after}}` as static/js/conversation.js does); then "
-        f"{args.comments} comments POSTed over the JSON API by {args.writers} of those members, "
-        f"each at its own pace (about one every {args.pace:.1f} s, the same schedule for both "
-        "servers). The clients, the writers and the server share the machine's cores",
+        f"- Servers: `gunicorn -c gunicorn.conf.py` (NETWORK_ASYNC_MODE=mode, "
+        f"NETWORK_EXPECTED_SOCKETS=N; {sized}) for the app (wsgi:app, SQLite) and for the "
+        "floor (benchmarks/realtime_floor.py: bare Flask-SocketIO in the same mode, "
+        "`subscribe` joins the room, a POST emits the app's own comment payload to it), one "
+        "after the other in the same run",
+        f"- Load: N subscribers (websocket transport, each a member with an API token, "
+        f"`subscribe {{post_id, after}}` as static/js/conversation.js does), {clients}, in "
+        f"{args.client_processes} processes (--client-processes); then {args.comments} "
+        f"comments POSTed over the JSON API by {args.writers} of those members, each at its "
+        f"own pace (about one every {args.pace:.1f} s, the same schedule for both servers)"
+        + (
+            f"; the gevent N={args.hold} row: {args.hold_comments} comments by as many writers"
+            if args.hold
+            else ""
+        )
+        + ". The clients, the writers and the server share the machine's cores",
         "- Latency: from the moment a comment's POST is sent to its `comment` event's arrival, "
         "per subscriber and comment. Lost: a pair with no arrival within "
         f"{args.wait:.0f} s of the burst (no periodic re-sync during the burst). "
         "Sockets dropped: subscribers that failed to join or that the server disconnected "
         "before the burst ended. KB per idle socket: the worker's RSS after all N subscribed "
-        "and presence went quiet, minus its RSS after a warm-up, divided by the sockets still "
-        f"open. The clients run in {args.client_processes} processes (--client-processes)",
+        "and presence went quiet, minus its RSS after a warm-up (one socket, closed again), "
+        "divided by the sockets still open",
         "",
         *table(pairs),
         "",
         "## Targets",
         "",
-        *[f"- {verdict}: {description}" for description, verdict in checks(pairs, args.async_mode)],
+        *[f"- {verdict}: {description}" for description, verdict in checks(pairs, args)],
     ]
     for measured in (m for pair in pairs for m in pair if m.refused):
         lines += [
             "",
-            f"{measured.who} at N={measured.subscribers}: {len(measured.refused)} of the "
-            f"burst's {measured.comments + len(measured.refused)} comment POSTs were refused "
-            f"(not counted as deliveries); first: `{measured.refused[0][:300]}`",
+            f"{measured.who} ({measured.mode}) at N={measured.subscribers}: "
+            f"{len(measured.refused)} of the burst's {measured.comments + len(measured.refused)} "
+            f"comment POSTs were refused (not counted as deliveries); first: "
+            f"`{measured.refused[0][:300]}`",
         ]
-    failures = [m for pair in pairs for m in pair if m.errors]
-    for measured in failures:
+    for measured in (m for pair in pairs for m in pair if m.errors):
         lines += [
             "",
-            f"{measured.who} at N={measured.subscribers}: {len(measured.errors)} subscribers "
-            f"never joined; first: `{measured.errors[0][:300]}`",
+            f"{measured.who} ({measured.mode}) at N={measured.subscribers}: "
+            f"{len(measured.errors)} subscribers never joined; first: "
+            f"`{measured.errors[0][:300]}`",
         ]
     return "\n".join(lines) + "\n"
 
 
-def save(text: str, async_mode: str, sizes: list[int]) -> Path:
+def save(text: str, args: argparse.Namespace) -> Path:
     report.RESULTS.mkdir(exist_ok=True)
-    stem = f"{date.today().isoformat()}-realtime-{async_mode}"
-    if sizes != [100, 500]:
-        stem += "-" + "-".join(str(size) for size in sizes)
+    stem = f"{date.today().isoformat()}-realtime"
+    if not args.default_modes:
+        stem += "-" + "-".join(args.modes)
+    if args.subscribers != [100, 500]:
+        stem += "-" + "-".join(str(size) for size in args.subscribers)
+    if args.hold not in (0, TARGET_HELD):
+        stem += f"-hold{args.hold}"
     path = report.RESULTS / f"{stem}.md"
     path.write_text(text, encoding="utf-8")
     return path
@@ -565,8 +673,65 @@ def code_version() -> str:
     return f"commit {head}" + (" with uncommitted changes to the app" if changed.strip() else "")
 
 
+def pair(
+    mode: str,
+    size: int,
+    comments: int,
+    env: dict[str, str],
+    work: Path,
+    community: Community,
+    args: argparse.Namespace,
+) -> tuple[Pair, str]:
+    """The app, then the floor, in one mode with N subscribers; and the app's gunicorn sizes."""
+    say(f"\n== {mode}, N = {size}")
+    sized = env | {"NETWORK_ASYNC_MODE": mode, "NETWORK_EXPECTED_SOCKETS": str(size)}
+    writers = min(args.writers, comments)
+    plan = schedule(comments, writers, args.pace, seed_value=size)
+    run_args = argparse.Namespace(**vars(args), mode=mode)
+    app = start(None, sized, work / f"app-{mode}-{size}.log")
+    try:
+        gunicorn = _sizes(app)
+        results_app = measure(
+            "app",
+            app,
+            "/api/v1/posts/{post}/comments",
+            community.posts[size],
+            community.warmup_post,
+            community,
+            size,
+            plan,
+            run_args,
+        )
+        # The floor broadcasts exactly what the app broadcasts: the warm-up comment.
+        payload = app.payload
+    finally:
+        app.server.stop()
+    floor = start(
+        "realtime_floor:app",
+        sized | {"BENCH_FLOOR_PAYLOAD": json.dumps(payload)},
+        work / f"floor-{mode}-{size}.log",
+    )
+    try:
+        results_floor = measure(
+            "floor",
+            floor,
+            "/posts/{post}/comments",
+            community.posts[size],
+            community.warmup_post,
+            community,
+            size,
+            plan,
+            run_args,
+        )
+    finally:
+        floor.server.stop()
+    return (results_app, results_floor), gunicorn
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    # kill (SIGTERM) ends the run through its finally blocks: no server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     busy = os.getloadavg()[0]
     if busy > 0.5:
@@ -578,7 +743,6 @@ def main(argv: list[str]) -> int:
         NETWORK_INSTANCE_PATH=str(work),
         NETWORK_DATABASE_URL=f"sqlite:///{work / 'network.sqlite'}",
         NETWORK_SECRET_KEY=secrets.token_urlsafe(48),
-        NETWORK_ASYNC_MODE=args.async_mode,
         PYTHONUNBUFFERED="1",
     )
     subprocess.run(
@@ -589,58 +753,26 @@ def main(argv: list[str]) -> int:
         capture_output=True,
         timeout=300,
     )
-    people = max(args.subscribers) + 1  # and one for the warm-up socket
+    every_size = sorted({*args.subscribers, *([args.hold] if args.hold else [])})
+    people = max(every_size) + 1  # and one for the warm-up socket
     say(f"seeding {people} members with tokens")
-    community = seed(env, people, args.subscribers)
-    pairs: list[tuple[Measured, Measured]] = []
-    threads: dict[int, int] = {}
+    community = seed(env, people, every_size)
+    pairs: list[Pair] = []
+    sizes: dict[tuple[str, int], str] = {}
     try:
-        for size in args.subscribers:
-            say(f"\n== N = {size}")
-            sized = env | {"NETWORK_EXPECTED_SOCKETS": str(size)}
-            plan = schedule(args.comments, args.writers, args.pace, seed_value=size)
-            app = start(None, sized, work / f"app-{size}.log")
-            try:
-                threads[size] = _threads(app)
-                # The floor broadcasts exactly what the app broadcasts: the warm-up comment.
-                results_app = measure(
-                    "app",
-                    app,
-                    "/api/v1/posts/{post}/comments",
-                    community.posts[size],
-                    community.warmup_post,
-                    community,
-                    size,
-                    plan,
-                    args,
-                )
-                payload = app.payload
-            finally:
-                app.server.stop()
-            floor = start(
-                "realtime_floor:app",
-                sized | {"BENCH_FLOOR_PAYLOAD": json.dumps(payload)},
-                work / f"floor-{size}.log",
-            )
-            try:
-                results_floor = measure(
-                    "floor",
-                    floor,
-                    "/posts/{post}/comments",
-                    community.posts[size],
-                    community.warmup_post,
-                    community,
-                    size,
-                    plan,
-                    args,
-                )
-            finally:
-                floor.server.stop()
-            pairs.append((results_app, results_floor))
+        for mode in args.modes:
+            runs = [(size, args.comments) for size in args.subscribers]
+            if mode == "gevent" and args.hold:
+                runs.append((args.hold, args.hold_comments))
+            for size, comments in runs:
+                measured, gunicorn = pair(mode, size, comments, env, work, community, args)
+                pairs.append(measured)
+                sizes[(mode, size)] = gunicorn
+        load = (busy, os.getloadavg()[0])
         text = markdown(
-            pairs, args, command, time.monotonic() - started, busy, code_version(), threads
+            pairs, args, command, time.monotonic() - started, load, code_version(), sizes
         )
-        path = save(text, args.async_mode, args.subscribers)
+        path = save(text, args)
         say("\n" + text)
         say(f"Written to {path.relative_to(servers.PROJECT_ROOT)}")
     finally:
@@ -648,16 +780,19 @@ def main(argv: list[str]) -> int:
             say(f"Kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    failed = any(verdict == "FAIL" for _, verdict in checks(pairs, args.async_mode))
+    failed = any(verdict == "FAIL" for _, verdict in checks(pairs, args))
     return 1 if failed else 0
 
 
-def _threads(served: Served) -> int:
-    """The worker's threads as gunicorn.conf.py sized them (its log line says so)."""
+def _sizes(served: Served) -> str:
+    """The worker's class and sizes as gunicorn.conf.py set them (its log line says so)."""
     for line in served.server.log().splitlines():
-        if "threads=" in line:
-            return int(line.split("threads=")[1].split()[0])
-    return 0
+        if "worker_class=" in line:
+            fields = dict(item.split("=", 1) for item in line.split() if "=" in item)
+            if fields.get("worker_class") == "gevent":
+                return f"gevent, {fields.get('worker_connections')} connections"
+            return f"{fields.get('threads')} threads"
+    return "?"
 
 
 if __name__ == "__main__":

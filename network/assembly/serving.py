@@ -1,4 +1,10 @@
-"""Checks made by the serving entry points (wsgi.py, `flask serve`), never by create_app()."""
+"""Checks made by the serving entry points (wsgi.py, `flask serve`), never by create_app().
+
+gunicorn.conf.py imports this module in gunicorn's master, before the gevent worker
+monkey-patches the standard library: at import time it loads the settings alone
+(network.config, Flask). The app's modules (models, SQLAlchemy, redis, the services)
+are imported inside the checks, in the worker, after the patching.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,7 @@ from typing import Any
 from flask import Config, Flask
 
 from network import config
-from network.accounts import members
 from network.config import secret_problem
-from network.database import HOW_TO_MIGRATE, schema_problem
-from network.extensions import db
 
 HOW_TO_SET_THE_KEY = (
     "Fix: run `flask --app network gen-secret` (writes instance/config.py), "
@@ -21,6 +24,8 @@ HOW_TO_SET_THE_KEY = (
 
 def problems_before_serving(app: Flask) -> list[str]:
     """Why this app must not serve requests yet (SEC-42); empty when it may."""
+    from network.database import HOW_TO_MIGRATE, schema_problem
+
     problems: list[str] = []
     if not (app.debug or app.testing):
         problem = secret_problem(app.config.get("SECRET_KEY"))
@@ -38,6 +43,9 @@ def announce_first_admin(app: Flask, base_url: str | None) -> list[str]:
     SEC-05: there is no default account; whoever reads the server console
     (the operator) creates the first admin through this link.
     """
+    from network.accounts import members
+    from network.extensions import db
+
     with app.app_context():
         try:
             if not members.needs_first_admin():

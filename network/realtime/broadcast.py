@@ -48,6 +48,12 @@ def conversation_changed(kind: EventKind, comment: Comment) -> None:
         )
     except Exception:  # the fast path must never break the write that already committed
         log.exception("broadcast failed post=%s n=%s", comment.post_id, comment.n)
+        return
+    # The emit only queued the event for each socket. Under gevent their writers run
+    # when this request yields, which it would not do before the rest of its work (the
+    # other receivers, the answer): let them send now. In threading mode it hands the
+    # GIL on once. Measured by `make bench-realtime` (benchmarks/README.md).
+    socketio.sleep(0)
 
 
 # Rooms whose presence event is waiting for its window: (app, post id).
