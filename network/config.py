@@ -395,6 +395,8 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_SIGN_UP_IP": "10 per hour",
         "RATELIMIT_MAIL_IP": "10 per 15 minutes",
         "RATELIMIT_MAIL_ACCOUNT": "3 per 15 minutes",
+        # invitations one admin or staff member mails from the invitations pages
+        "RATELIMIT_INVITE_MAIL": "30 per hour",
         "RATELIMIT_UPLOAD": "60 per 10 minutes",
         # The JSON API, per member (per address for anonymous callers)
         "RATELIMIT_API": "300 per minute",

@@ -32,8 +32,6 @@ from network.web.forms import ConfirmForm
 from network.web.headers import shows_secret
 
 blueprint = Blueprint("invites", __name__)  # accounts.invites
-# Invitations one admin or staff member may mail (RATELIMIT_INVITE_MAIL overrides it).
-INVITE_MAIL_LIMIT = "30 per hour"
 
 
 def _staff_may_invite() -> None:
@@ -82,7 +80,7 @@ def create_from_form(render, role_from_form: bool) -> tuple[str, int]:
         if email is not None:
             email = validation.normalize_email(email)
             with limiter.limit(
-                lambda: current_app.config.get("RATELIMIT_INVITE_MAIL", INVITE_MAIL_LIMIT),
+                lambda: current_app.config["RATELIMIT_INVITE_MAIL"],
                 key_func=lambda: f"member:{current_user.id}",
                 scope="invitation-mail",
             ):
