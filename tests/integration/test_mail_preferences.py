@@ -132,14 +132,17 @@ def test_the_api_refuses_unknown_kinds_and_modes_clearly(app, api, customer):
     assert stored(app, customer) == {**DEFAULTS, "account": "now", "invitation": "now"}
 
 
-def test_the_api_answers_in_russian(api, customer):
-    answer = api(customer).patch(
-        "/api/v1/me/mail-preferences",
-        json={"digest": "hourly"},
-        headers={"Accept-Language": "ru"},
-    )
-    assert answer.status_code == 422
-    assert answer.json["error"]["field"] == "digest"
+def test_the_api_answers_in_russian(app, api, customer):
+    carla = api(customer)
+    ru = {"Accept-Language": "ru"}
+    refused = carla.patch("/api/v1/me/mail-preferences", json={"mention": "soon"}, headers=ru)
+    assert refused.status_code == 422 and refused.json["error"]["field"] == "mention"
+    english = carla.patch("/api/v1/me/mail-preferences", json={"mention": "soon"})
+    assert refused.json["error"]["message"] != english.json["error"]["message"]
+    assert "mention" in refused.json["error"]["message"]
+    saved = carla.patch("/api/v1/me/mail-preferences", json={"mention": "digest"}, headers=ru)
+    assert saved.status_code == 200 and saved.json["mention"] == "digest"
+    assert stored(app, customer)["mention"] == "digest"
 
 
 def test_the_api_needs_a_token(api):
