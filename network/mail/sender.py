@@ -25,7 +25,7 @@ from email.utils import format_datetime
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from network import database
@@ -322,13 +322,42 @@ def _retry(
 
 
 def deliver_all(*, now: datetime | None = None, limit: int = BATCH) -> Counts:
-    """Passes of deliver_due until nothing due is left (or a pass only retried)."""
+    """Passes of deliver_due until nothing due is left (or a pass only retried).
+
+    At most once an hour per process it also forgets finished messages older than
+    KEEP_DAYS (prune), so the outbox does not grow without end.
+    """
     total = Counts()
     while True:
         counts = deliver_due(limit, now=now)
         total.add(counts)
         if counts.claimed < limit or counts.sent + counts.dropped + counts.failed == 0:
-            return total
+            break
+    moment = now or utcnow()
+    if _last_prune[0] is None or moment - _last_prune[0] >= PRUNE_EVERY:
+        _last_prune[0] = moment
+        prune(now=moment)
+    return total
+
+
+KEEP_DAYS = 30  # sent, dropped and failed messages are kept this long (for the operator to look)
+PRUNE_EVERY = timedelta(hours=1)
+_last_prune: list[datetime | None] = [None]
+
+
+def prune(*, now: datetime | None = None) -> int:
+    """Delete sent, dropped and failed messages older than KEEP_DAYS; returns how many."""
+    cutoff = (now or utcnow()) - timedelta(days=KEEP_DAYS)
+    with db.engine.connect() as connection:
+        connection.execution_options(**{database._IMMEDIATE: True})
+        with connection.begin():
+            result = connection.execute(
+                delete(OutboxMessage).where(
+                    OutboxMessage.status != OutboxStatus.pending,
+                    OutboxMessage.created_at < cutoff,
+                )
+            )
+    return result.rowcount or 0
 
 
 # Outbox depth, for /metrics ------------------------------------------------------------------

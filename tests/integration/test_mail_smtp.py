@@ -255,3 +255,16 @@ def test_with_the_sender_off_the_server_runs_no_thread(app, inbox):
     time.sleep(0.3)
     assert inbox.messages == []  # a `flask send-mail` service delivers instead
     assert not any(thread.name == "mail-sender" for thread in threading.enumerate())
+
+
+def test_old_finished_messages_are_forgotten_and_pending_ones_kept(app, ctx, inbox):
+    carla = make_member(handle="carla")
+    enqueue(carla)
+    assert sender.deliver_due().sent == 1
+    enqueue(carla)  # still pending
+    later = utcnow() + timedelta(days=sender.KEEP_DAYS + 1)
+    use_smtp(app, free_port())  # the server is gone: the second message keeps waiting
+    sender._last_prune[0] = None
+    sender.deliver_all(now=later)
+    assert statuses() == [(OutboxStatus.pending, 1)]
+    assert sender.prune(now=later) == 0
