@@ -3,6 +3,10 @@
 One worker per process, sized from the configuration (NETWORK_ASYNC_MODE,
 NETWORK_EXPECTED_SOCKETS; see network/assembly/serving.py). The address comes from
 NETWORK_BIND (default 127.0.0.1:8000) or gunicorn's own --bind, which wins.
+
+This file runs in gunicorn's master, before a gevent worker monkey-patches the
+standard library: it imports the settings alone (serving.py loads nothing of the
+app at import time); wsgi.py builds the app in the worker, after the patching.
 """
 
 import os

@@ -336,3 +336,25 @@ def test_installing_gevent_leaves_the_default_mode_threading(tmp_path):
     )
     assert app.config["SOCKETIO_ASYNC_MODE"] == "threading"
     assert server_socketio.server.eio.async_mode == "threading"
+
+
+def test_gunicorns_master_loads_the_settings_alone_before_the_worker_patches():
+    # gunicorn.conf.py runs in the master; a gevent worker patches the standard library
+    # after the fork. What the master imported was made unpatched (locks, sockets).
+    loaded = subprocess.run(
+        [
+            str(BIN / "python"),
+            "-c",
+            "import runpy, sys; runpy.run_path('gunicorn.conf.py'); "
+            "print(' '.join(sorted(sys.modules)))",
+        ],
+        cwd=PROJECT_ROOT,
+        env=server_env(PROJECT_ROOT / "instance", NETWORK_ASYNC_MODE="gevent"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    assert "network.config" in loaded
+    for module in ("network.models", "network.extensions", "sqlalchemy", "redis", "psycopg"):
+        assert module not in loaded, f"gunicorn.conf.py imports {module} in the master"
