@@ -93,7 +93,7 @@ bench-feed-1m: setup ## Feed benchmark at 100k and 1M posts, with the latency-gr
 	@$(INSTALL_WRK)
 	$(BIN)/python benchmarks/bench_feed.py --posts 100000 --posts 1000000 $(BENCH_ARGS)
 
-bench-realtime: setup ## Realtime benchmark: a POSTed comment to N=100 and 500 subscribers vs a bare Flask-SocketIO floor
+bench-realtime: setup ## Realtime benchmark, threading and gevent: a POSTed comment to N=100 and 500 subscribers vs a bare Flask-SocketIO floor in the same mode, and 2,000 sockets on one gevent process (about 10 min)
 	$(BIN)/python benchmarks/bench_realtime.py $(BENCH_ARGS)
 
 bench-mail: setup ## Mail benchmark: 1,000 queued messages delivered to a local aiosmtpd server (target: under 60 s)
