@@ -304,11 +304,16 @@ def burst(
         for number, moment in enumerate(moments):
             time.sleep(max(0.0, start_at + moment - time.monotonic()))
             sent_at = time.monotonic()
-            answer = http.post(
-                endpoint,
-                json={"body": f"Shot {number}: 18 g in, 36 g out, 28 s. How does yours taste?"},
-                timeout=60,
-            )
+            try:
+                answer = http.post(
+                    endpoint,
+                    json={"body": f"Shot {number}: 18 g in, 36 g out, 28 s. How does yours taste?"},
+                    timeout=60,
+                )
+            except requests.RequestException as error:  # no answer at all: refused too
+                with lock:
+                    failures.append(f"no answer: {type(error).__name__}: {error}")
+                continue
             with lock:
                 if answer.status_code == 201:
                     sent.append(
