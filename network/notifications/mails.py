@@ -5,8 +5,9 @@ checked with the same access rules as the pages (a post they may view, the
 scoped story of a case study as they would see it), and a comment still held
 for moderation makes no mail at all. The words are plain values (titles,
 excerpts, absolute links); the outbox renders templates/mail/<kind>.* in the
-recipient's language. Everything here runs inside the caller's write
-transaction, so the mail is stored with the notification rows or not at all.
+recipient's language. Mails are rendered before the write transaction opens
+(so rendering never holds the write lock) and added inside it, so each is stored
+with the notification rows or not at all.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from network.models import (
     ContentState,
     Member,
     NotificationKind,
+    OutboxMessage,
     Post,
     Role,
     Visibility,
@@ -149,13 +151,18 @@ def _case_study_context(kind: str, case_study: CaseStudy, member: Member) -> dic
     return context
 
 
-def enqueue(planned: list[Planned]) -> int:
-    """Add the planned mails to the open transaction; returns how many the outbox took."""
-    taken = 0
+def compose(planned: list[Planned]) -> list[OutboxMessage]:
+    """Render the planned mails the outbox takes; those it refuses (preference, status) drop."""
+    messages = []
     for item in planned:
-        template = item.kind
-        if outbox.enqueue(
-            item.member, item.kind, template, item.context, thread_key=item.thread_key
-        ):
-            taken += 1
-    return taken
+        message = outbox.compose(
+            item.member, item.kind, item.kind, item.context, thread_key=item.thread_key
+        )
+        if message is not None:
+            messages.append(message)
+    return messages
+
+
+def enqueue(messages: list[OutboxMessage]) -> None:
+    """Add composed mails to the open write transaction: stored with its rows, or not at all."""
+    db.session.add_all(messages)

@@ -88,7 +88,7 @@ def comment_added(comment: Comment) -> None:
     recipients.pop(author_id, None)
     if not recipients:
         return
-    planned = mails.for_comment(post, comment, recipients)
+    messages = mails.compose(mails.for_comment(post, comment, recipients))
     with write_transaction() as session:
         rows = [
             Notification(
@@ -103,7 +103,7 @@ def comment_added(comment: Comment) -> None:
         session.add_all(rows)
         session.flush()
         ids = [row.id for row in rows]
-        mails.enqueue(planned)
+        mails.enqueue(messages)
     push(ids)
 
 
@@ -138,7 +138,7 @@ def case_study_event(
     With `mail` (a kind of network.mail.preferences), each recipient who may
     read the case study is also mailed, in the same transaction.
     """
-    planned = mails.for_case_study(mail, case_study_id, recipients) if mail else []
+    messages = mails.compose(mails.for_case_study(mail, case_study_id, recipients)) if mail else []
     with write_transaction() as session:
         rows = [
             Notification(
@@ -149,16 +149,16 @@ def case_study_event(
         session.add_all(rows)
         session.flush()
         ids = [row.id for row in rows]
-        mails.enqueue(planned)
+        mails.enqueue(messages)
     push(ids)
 
 
 def case_study_mail(mail: str, case_study_id: int, recipients: list[int]) -> None:
     """Mail a case study's news that has no notification of its own (its publication)."""
-    planned = mails.for_case_study(mail, case_study_id, recipients)
-    if planned:
+    messages = mails.compose(mails.for_case_study(mail, case_study_id, recipients))
+    if messages:
         with write_transaction():
-            mails.enqueue(planned)
+            mails.enqueue(messages)
 
 
 def push(notification_ids: list[int]) -> None:
