@@ -9,7 +9,8 @@ Mondays for weekly. It holds
   members they follow, and posts they commented on that have new comments, only
   those they may read now (visible, and members-only only to members);
 - the notifications they asked to have in the digest instead of at once (say,
-  replies to their comments, whose default mode is "digest").
+  replies to their comments, whose default mode is "digest"), and the case studies
+  published that concern them when case_study_published is set to "digest".
 
 With nothing in it no mail is sent; either way last_digest_at moves to now, by
 a compare-and-set in the transaction that queues the mail, so two runs at once
@@ -24,6 +25,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -34,6 +36,9 @@ from network.extensions import db
 from network.logs import get_logger
 from network.mail import outbox, preferences
 from network.models import (
+    CaseStudy,
+    CaseStudyRevision,
+    CaseStudyStatus,
     Comment,
     ContentState,
     Follow,
@@ -211,6 +216,37 @@ def _held_notes(member: Member, since: datetime, now: datetime) -> list[dict[str
         ):
             continue
         notes.append({"text": service.text(item), "url": outbox.absolute(service.url(item))})
+    if modes.get("case_study_published") == preferences.DIGEST:
+        notes.extend(_published_stories(member, since, now))
+    return notes
+
+
+def _published_stories(member: Member, since: datetime, now: datetime) -> list[dict[str, Any]]:
+    """Stories about the member, or that they worked on, published in the period (no
+    notification row records these, so they are read from the case studies)."""
+    worked_on = select(CaseStudyRevision.case_study_id).where(
+        CaseStudyRevision.author_id == member.id
+    )
+    notes = []
+    for case_study in db.session.scalars(
+        select(CaseStudy)
+        .where(
+            CaseStudy.status == CaseStudyStatus.published,
+            CaseStudy.published_at > since,
+            CaseStudy.published_at <= now,
+            or_(
+                CaseStudy.customer_id == member.id,
+                CaseStudy.created_by_id == member.id,
+                CaseStudy.id.in_(worked_on),
+            ),
+        )
+        .order_by(CaseStudy.published_at, CaseStudy.id)
+        .limit(HELD_NOTES)
+    ):
+        context = mails.case_study_context("case_study_published", case_study, member)
+        if context is not None:  # the scoped story as they may see it, else nothing
+            text = _("The case study “%(title)s” is published", title=context["title"])
+            notes.append({"text": text, "url": context["url"]})
     return notes
 
 

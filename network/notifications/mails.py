@@ -123,13 +123,13 @@ def for_case_study(kind: str, case_study_id: int, recipients: list[int]) -> list
         return []
     planned = []
     for member in db.session.scalars(select_members(recipients)):
-        context = _case_study_context(kind, case_study, member)
+        context = case_study_context(kind, case_study, member)
         if context is not None:
             planned.append(Planned(member, kind, context, f"case-study-{case_study_id}"))
     return planned
 
 
-def _case_study_context(kind: str, case_study: CaseStudy, member: Member) -> dict[str, Any] | None:
+def case_study_context(kind: str, case_study: CaseStudy, member: Member) -> dict[str, Any] | None:
     try:
         viewed = case_studies.view(member, case_study.id)
     except NotFound:  # nothing of it is theirs to read

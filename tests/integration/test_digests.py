@@ -238,3 +238,26 @@ def test_two_runs_at_once_send_one_digest(app, customer, employee):
     assert errors == []
     assert sorted(counts) == [0, 1]
     assert len(digests(app)) == 1
+
+
+def test_a_story_published_while_its_mail_waits_for_the_digest_is_in_it(app, customer, employee):
+    from tests.support import case_studies as stories
+
+    choose(app, customer, "case_study_published", "digest")
+    case_study_id = stories.published_case_study(app, employee, customer)
+    with app.app_context():
+        kinds = [m.kind for m in db.session.scalars(select(OutboxMessage))]
+    assert "case_study_published" not in kinds  # held back
+    with app.app_context(), write_transaction() as session:
+        from network.models import CaseStudy
+
+        session.execute(
+            update(CaseStudy)
+            .where(CaseStudy.id == case_study_id)
+            .values(published_at=MONDAY - timedelta(days=1))
+        )
+    assert run(app, MONDAY + timedelta(hours=9)) == 1
+    (mail,) = digests(app)
+    assert mail.recipient == customer.email
+    assert f"The case study “{stories.STORY['title']}” is published" in mail.text
+    assert f"/case-studies/{case_study_id}" in mail.text
