@@ -25,7 +25,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import queue
 import selectors
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
@@ -166,30 +168,42 @@ class Bare:
                 self.ws.close(timeout=0.5)
 
 
-class _Listener:
-    """One thread that reads every bare socket of the group as frames arrive."""
+class _Listener(threading.Thread):
+    """One thread that reads every bare socket of the group as its frames arrive, from the
+    moment the socket has subscribed: it answers the server's pings while the rest of the
+    group is still joining (a socket silent for pingInterval + pingTimeout, 45 s, is
+    dropped by the server)."""
 
-    def __init__(self, subscribers: list[Bare]) -> None:
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
         self.selector = selectors.DefaultSelector()
-        for subscriber in subscribers:
-            if subscriber.subscribed and subscriber.ws is not None:
-                self.selector.register(subscriber.ws.sock, selectors.EVENT_READ, subscriber)
+        self.joined: queue.SimpleQueue[Bare] = queue.SimpleQueue()
 
-    def run_for(self, seconds: float) -> None:
-        until = time.monotonic() + seconds
-        while (left := until - time.monotonic()) > 0:
-            for key, _events in self.selector.select(timeout=left):
+    def add(self, subscriber: Bare) -> None:
+        self.joined.put(subscriber)
+
+    def run(self) -> None:
+        while True:
+            while not self.joined.empty():
+                subscriber = self.joined.get()
+                self.selector.register(subscriber.ws.sock, selectors.EVENT_READ, subscriber)
+            if not self.selector.get_map():
+                time.sleep(0.05)
+                continue
+            for key, _events in self.selector.select(timeout=0.05):
                 # websocket-client reads no further than the frame it wants: what follows
                 # stays in the kernel, and the selector reports the socket again.
                 if not key.data.readable():
                     self.selector.unregister(key.fileobj)
 
 
-def _join(subscriber: Subscriber | Bare) -> str:
+def _join(subscriber: Subscriber | Bare, listener: _Listener | None = None) -> str:
     try:
         subscriber.join()
     except Exception as error:  # counted: a subscriber that never joined loses everything
         return f"{type(error).__name__}: {error}"
+    if listener is not None:
+        listener.add(subscriber)
     return ""
 
 
@@ -201,17 +215,15 @@ def run_group(
     logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
     make = Bare if kind == "bare" else Subscriber
     subscribers = [make(url, token, post_id) for token in tokens]
+    listener = _Listener() if kind == "bare" else None
+    if listener is not None:
+        listener.start()
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=JOINING_AT_ONCE) as pool:
-        errors = [failure for failure in pool.map(_join, subscribers) if failure]
+        joins = pool.map(lambda subscriber: _join(subscriber, listener), subscribers)
+        errors = [failure for failure in joins if failure]
     pipe.send(("joined", errors, time.monotonic() - started))
-    listener = _Listener(subscribers) if kind == "bare" else None
-
-    def wait(seconds: float) -> None:
-        if listener is not None:
-            listener.run_for(seconds)
-        else:
-            time.sleep(seconds)
+    wait = time.sleep
 
     deadline = time.monotonic() + IDLE_LIMIT
     while time.monotonic() < deadline:
