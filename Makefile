@@ -85,11 +85,11 @@ demo: setup ## Upgrade the database and fill it with the Brewbird demo community
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
-bench-feed: setup ## Feed benchmark, 100k posts: 250 members in rotation, 0/1/5 writes/s, vs a bare-Flask floor; PostgreSQL too if NETWORK_TEST_DATABASE_URL (about 12 min)
+bench-feed: setup ## Feed benchmark, 100k posts: 250 members in rotation, 0/1/5 writes/s, vs a bare-Flask floor; PostgreSQL too if NETWORK_TEST_DATABASE_URL (about 9 min)
 	@$(INSTALL_WRK)
 	$(BIN)/python benchmarks/bench_feed.py $(BENCH_ARGS)
 
-bench-feed-1m: setup ## Feed benchmark at 100k and 1M posts, with the latency-growth and queries checks (about 25 min; 1M seeding once more)
+bench-feed-1m: setup ## Feed benchmark at 100k and 1M posts, with the latency-growth and queries checks (about 20 min; seeding 1M posts adds about 20 min per database, once)
 	@$(INSTALL_WRK)
 	$(BIN)/python benchmarks/bench_feed.py --posts 100000 --posts 1000000 $(BENCH_ARGS)
 
