@@ -39,9 +39,7 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", skip_empty_revision)
     conf_args["render_as_batch"] = True
 
-    # Migrations run before any page is served from this schema, and the page
-    # generation table does not exist until its own migration has run.
-    with db.engine.connect().execution_options(network_pages_unchanged=True) as connection:
+    with db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # A batch rebuild copies and drops a table; with foreign keys on, the
