@@ -203,7 +203,7 @@ def test_every_api_write_refuses_a_cookie_session_without_a_token(app, customer,
         if rule.endpoint.startswith("api.")
         for method in rule.methods - {"GET", "HEAD", "OPTIONS"}
     ]
-    assert len(writes) == 16  # 9, and 7 for case studies
+    assert len(writes) == 17  # 10 (mail preferences the last), and 7 for case studies
     for method, path in writes:
         answer = browser.open(path, method=method, json={"body": "x", "visibility": "public"})
         assert answer.status_code == 401, (method, path)

@@ -88,6 +88,7 @@ def test_every_api_write_rule_has_a_row_or_acts_on_the_caller_only(app):
     acting_on_self = {
         "POST /api/v1/posts",  # a new post of one's own
         "PATCH /api/v1/me",
+        "PATCH /api/v1/me/mail-preferences",  # one's own mail preferences
         "POST /api/v1/users/<handle>/follow",  # one's own follow of a public profile
         "DELETE /api/v1/users/<handle>/follow",
     }

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from tests.support.servers import flask_command, server_env
 
 POSTGRES_URL = os.environ.get("NETWORK_TEST_DATABASE_URL")
-TABLES = ("member", "post", "comment", "case_study", "consent_event", "page_generation")
+TABLES = ("member", "post", "comment", "case_study", "consent_event", "outbox_message")
 
 
 def fresh_instance(tmp_path: Path, name: str, **overrides: str) -> dict[str, str]:
