@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import and_, or_, true
+from sqlalchemy.sql.elements import ColumnElement
 
-from network.models import Member, MemberStatus, Role
+from network.models import ContentState, Member, MemberStatus, Post, Role, Visibility
 
 
 class Permission(enum.StrEnum):
@@ -50,6 +52,47 @@ def can(member: Member | Any | None, permission: Permission) -> bool:
     if member.status != MemberStatus.active:
         return False
     return permission in TABLE[member.role]
+
+
+def viewing_member(viewer: Any) -> Member | None:
+    """The signed-in member behind a viewer (current_user), or None for a visitor."""
+    return viewer if viewer is not None and getattr(viewer, "is_authenticated", False) else None
+
+
+def can_view_post(viewer: Any, post: Post) -> bool:
+    """Who may read a post: its page, lists (visible_posts), mail and digests ask this (SEC-11)."""
+    member = viewing_member(viewer)
+    if post.state == ContentState.deleted:
+        return False
+    if post.state in (ContentState.held, ContentState.hidden):
+        own = member is not None and member.id == post.author_id
+        if not (own or can(member, Permission.moderate)):
+            return False
+    if post.visibility == Visibility.members:
+        return can(member, Permission.read_members_only)
+    return True
+
+
+def visible_posts(viewer: Any) -> ColumnElement[bool]:
+    """The same rule as can_view_post, as SQL for lists."""
+    member = viewing_member(viewer)
+    shown = Post.state == ContentState.visible
+    if can(member, Permission.moderate):
+        shown = Post.state.in_((ContentState.visible, ContentState.held, ContentState.hidden))
+    elif member is not None:
+        shown = or_(
+            shown,
+            and_(
+                Post.author_id == member.id,
+                Post.state.in_((ContentState.held, ContentState.hidden)),
+            ),
+        )
+    audience = (
+        true()
+        if can(member, Permission.read_members_only)
+        else Post.visibility == Visibility.public
+    )
+    return and_(shown, audience)
 
 
 View = TypeVar("View", bound=Callable[..., Any])

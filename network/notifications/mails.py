@@ -32,9 +32,8 @@ from network.models import (
     OutboxMessage,
     Post,
     Role,
-    Visibility,
 )
-from network.permissions import Permission, can
+from network.permissions import can_view_post, visible_posts
 
 EXCERPT = 300
 REPLIES = (NotificationKind.reply_to_post, NotificationKind.reply_after_you)
@@ -66,22 +65,14 @@ def mail_kind(recipient: Member, kind: NotificationKind, actor: Member | None) -
 
 
 def may_read(member: Member, post: Post) -> bool:
-    """Whether the member may read this post now, as its page decides (posts.access).
-
-    Only visible posts are ever mailed, so the rule for them is the whole of it:
-    public to anyone, members-only to members who may read such posts. Restated
-    here because notifications may not import posts (setup.cfg, independence).
-    """
-    if post.state != ContentState.visible:
-        return False
-    return post.visibility == Visibility.public or can(member, Permission.read_members_only)
+    """Whether the member may read this post now, as its page decides; only visible posts
+    are mailed, so a held or hidden one is never mailed, even to a moderator."""
+    return post.state == ContentState.visible and can_view_post(member, post)
 
 
 def readable_posts(member: Member) -> ColumnElement[bool]:
     """may_read as SQL, for the digest's lists."""
-    if can(member, Permission.read_members_only):
-        return Post.state == ContentState.visible
-    return and_(Post.state == ContentState.visible, Post.visibility == Visibility.public)
+    return and_(Post.state == ContentState.visible, visible_posts(member))
 
 
 def post_title(post: Post) -> str:

@@ -9,53 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, true
-from sqlalchemy.sql.elements import ColumnElement
 
 from network.exceptions import Forbidden
-from network.models import Comment, ContentState, Member, Post, Visibility
+from network.models import Comment, ContentState, Post
 from network.permissions import Permission, can
 
+# The rule for who may read a post lives in the kernel, where notifications (which
+# may not import posts) use it too; it is still asked for here.
+from network.permissions import can_view_post as can_view_post
+from network.permissions import viewing_member as _member
+from network.permissions import visible_posts as visible_posts
+
 ONLY_AUTHOR = _l("Only the author can edit this.")
-
-
-def _member(viewer: Any) -> Member | None:
-    return viewer if viewer is not None and getattr(viewer, "is_authenticated", False) else None
-
-
-def can_view_post(viewer: Any, post: Post) -> bool:
-    member = _member(viewer)
-    if post.state == ContentState.deleted:
-        return False
-    if post.state in (ContentState.held, ContentState.hidden):
-        own = member is not None and member.id == post.author_id
-        if not (own or can(member, Permission.moderate)):
-            return False
-    if post.visibility == Visibility.members:
-        return can(member, Permission.read_members_only)
-    return True
-
-
-def visible_posts(viewer: Any) -> ColumnElement[bool]:
-    """The same rule as can_view_post, as SQL for lists."""
-    member = _member(viewer)
-    shown = Post.state == ContentState.visible
-    if can(member, Permission.moderate):
-        shown = Post.state.in_((ContentState.visible, ContentState.held, ContentState.hidden))
-    elif member is not None:
-        shown = or_(
-            shown,
-            and_(
-                Post.author_id == member.id,
-                Post.state.in_((ContentState.held, ContentState.hidden)),
-            ),
-        )
-    audience = (
-        true()
-        if can(member, Permission.read_members_only)
-        else Post.visibility == Visibility.public
-    )
-    return and_(shown, audience)
 
 
 def can_comment(viewer: Any, post: Post) -> bool:
