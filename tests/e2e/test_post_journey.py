@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,13 @@ def test_a_post_with_an_image_and_a_link_then_a_comment(gunicorn_server, new_pag
     assert anna.locator("h1").inner_text() == "Our new dashboard"
     image = anna.locator(".prose img")
     assert image.get_attribute("src").startswith("/uploads/")
-    assert anna.evaluate("document.querySelector('.prose img').naturalWidth") == 120
+    # The picture loads after the page does: on a busy machine it may not have yet.
+    width, deadline = 0, time.monotonic() + 10
+    while width == 0 and time.monotonic() < deadline:
+        width = anna.evaluate("document.querySelector('.prose img').naturalWidth")
+        if width == 0:
+            anna.wait_for_timeout(100)
+    assert width == 120
     link = anna.locator(".prose a[href='https://example.com/guide']")
     assert link.get_attribute("rel") == "nofollow ugc noopener"
     post_url = anna.url
